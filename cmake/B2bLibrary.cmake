@@ -1,0 +1,17 @@
+# b2b_area_library(NAME DIR DEPS...): one static library per source area, built from every
+# .cpp in DIR (recursively), so adding a file to an area never means editing CMake.
+function(b2b_area_library name dir)
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS "${dir}/*.cpp")
+  if(srcs)
+    add_library(${name} STATIC ${srcs})
+    target_link_libraries(${name} PUBLIC ${ARGN} PRIVATE b2b_warnings)
+  else()
+    add_library(${name} INTERFACE)
+    target_link_libraries(${name} INTERFACE ${ARGN})
+  endif()
+  if(srcs)
+    target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  else()
+    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR})
+  endif()
+endfunction()
