@@ -6,7 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh release
 mkdir -p var/b2bsync
-# Example secrets for a local run only; production uses LoadCredential= (see docs/runbook.md).
-export B2B_ONEC_PASSWORD="${B2B_ONEC_PASSWORD:-change-me}"
-export STATE_DIRECTORY="${STATE_DIRECTORY:-$PWD/var/b2bsync}"
 exec build/release/daemon/b2bsync run --config config/b2bsync.example.yaml

@@ -1,0 +1,172 @@
+#include "core/config/app_config_schema.hpp"
+
+#include "core/config/schema_types.hpp"
+
+namespace b2b::config {
+namespace {
+
+using schema::Duration;
+using schema::Struct;
+
+std::shared_ptr<schema::StructSpec<LogConfig>> LogSchema() {
+    auto s = Struct<LogConfig>();
+    s->Field("level", &LogConfig::level,
+             schema::Enum<log::Level>({{"trace", log::Level::kTrace},
+                                       {"debug", log::Level::kDebug},
+                                       {"info", log::Level::kInfo},
+                                       {"warn", log::Level::kWarn},
+                                       {"error", log::Level::kError}}))
+        .Default("info")
+        .Description("Lowest level written to stderr (journald).");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<ServerConfig>> ServerSchema() {
+    auto s = Struct<ServerConfig>();
+    s->Field("listen", &ServerConfig::listen, schema::Listen())
+        .Default("0.0.0.0:8080")
+        .Description("Address of the public listener: the 1C exchange endpoint and Bitrix24 events.");
+    s->Field("max_body", &ServerConfig::max_body, schema::Size())
+        .Default("64MiB")
+        .Description("Largest request body accepted; larger requests get 413.");
+    s->Field("header_timeout", &ServerConfig::header_timeout, Duration())
+        .Default("10s")
+        .Description("Request headers must arrive within this.");
+    s->Field("request_timeout", &ServerConfig::request_timeout, Duration())
+        .Default("120s")
+        .Description("The whole request must arrive within this; slower clients are cut off.");
+    s->Field("idle_timeout", &ServerConfig::idle_timeout, Duration())
+        .Default("60s")
+        .Description("A keep-alive connection idle this long is closed.");
+    s->Field("max_connections", &ServerConfig::max_connections, schema::IntAtLeast(1))
+        .Default("256")
+        .Description("Connections served at once; more wait in the kernel backlog.");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<AdminConfig>> AdminSchema() {
+    auto s = Struct<AdminConfig>();
+    s->Field("listen", &AdminConfig::listen, schema::Listen())
+        .Default("127.0.0.1:9090")
+        .Description("Address of /healthz, /readyz and /metrics; keep it on loopback or a private network.");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<StoreConfig>> StoreSchema() {
+    auto s = Struct<StoreConfig>();
+    s->Field("path", &StoreConfig::path, schema::Path())
+        .Default("b2bsync.db")
+        .Description("SQLite database file; a relative path is relative to `state_dir`.");
+    s->Field("busy_timeout", &StoreConfig::busy_timeout, Duration())
+        .Default("5s")
+        .Description("How long a statement waits for a lock held by another connection.");
+    s->Field("done_retention", &StoreConfig::done_retention, Duration())
+        .Default("7d")
+        .Description("How long delivered jobs are kept for `b2bsync trace`.");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<BackoffConfig>> BackoffSchema() {
+    auto s = Struct<BackoffConfig>();
+    s->Field("initial", &BackoffConfig::initial, Duration())
+        .Default("1s")
+        .Description("Delay before the first retry.");
+    s->Field("multiplier", &BackoffConfig::multiplier, schema::Real(1.0))
+        .Default("2.0")
+        .Description("Each further delay is the previous one times this.");
+    s->Field("max", &BackoffConfig::max, Duration()).Default("15m").Description("Upper bound of one delay.");
+    s->Field("jitter", &BackoffConfig::jitter, schema::Real(0.0, 1.0))
+        .Default("0.2")
+        .Description("Fraction of each delay that is randomised, so retries of many jobs spread out.");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<QueueConfig>> QueueSchema() {
+    auto s = Struct<QueueConfig>();
+    s->Field("workers", &QueueConfig::workers, schema::Int(1, 64))
+        .Default("4")
+        .Description("Jobs delivered concurrently.");
+    s->Field("batch_size", &QueueConfig::batch_size, schema::Int(1, 1000))
+        .Default("64")
+        .Description("Jobs leased from the store in one transaction.");
+    s->Field("lease", &QueueConfig::lease, Duration())
+        .Default("60s")
+        .Description("A leased job not finished within this is handed out again (after a crash).");
+    s->Field("max_attempts", &QueueConfig::max_attempts, schema::IntAtLeast(1))
+        .Default("10")
+        .Description("Delivery attempts before a job becomes dead (a dead letter).");
+    s->Field("poll_interval", &QueueConfig::poll_interval, Duration())
+        .Default("500ms")
+        .Description("How often the dispatcher looks for due jobs when idle.");
+    s->Field("backoff", &QueueConfig::backoff, BackoffSchema())
+        .Description("Delay between attempts of a job that failed with a transient error.");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<ShutdownConfig>> ShutdownSchema() {
+    auto s = Struct<ShutdownConfig>();
+    s->Field("grace", &ShutdownConfig::grace, Duration())
+        .Default("20s")
+        .Description("On SIGTERM, in-flight work gets this long to finish before it is abandoned (and retried later).");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<TargetConfig>> TargetSchema() {
+    auto s = Struct<TargetConfig>();
+    s->Field("url", &TargetConfig::url, schema::Url()).Required().Description("Where jobs are POSTed.");
+    s->Field("timeout", &TargetConfig::timeout, Duration())
+        .Default("10s")
+        .Description("Deadline of one delivery attempt.");
+    s->Field("token", &TargetConfig::token, schema::SecretString())
+        .Default("")
+        .Description("Sent as `Authorization: Bearer`; empty sends no header. Use `${ENV}` or `file:NAME`.");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<AppConfig>> BuildAppConfigSchema() {
+    auto s = Struct<AppConfig>();
+    s->Field("instance", &AppConfig::instance, schema::String())
+        .Default("main")
+        .Description("Name of this instance in logs and metrics labels.");
+    s->Field("state_dir", &AppConfig::state_dir, schema::Path())
+        .Default("")
+        .Description("Directory of the state store. Empty: `$STATE_DIRECTORY` (systemd `StateDirectory=`) if set, "
+                     "else `/var/lib/b2bsync`. A relative path is relative to the config file's directory.");
+    s->Field("log", &AppConfig::log, LogSchema()).Description("Logging.");
+    s->Field("server", &AppConfig::server, ServerSchema())
+        .Description("Public listener: the 1C exchange endpoint and Bitrix24 events.");
+    s->Field("admin", &AppConfig::admin, AdminSchema()).Description("Health, readiness and metrics listener.");
+    s->Field("store", &AppConfig::store, StoreSchema()).Description("SQLite state store.");
+    s->Field("queue", &AppConfig::queue, QueueSchema()).Description("The outbound job queue and its dispatcher.");
+    s->Field("shutdown", &AppConfig::shutdown, ShutdownSchema()).Description("Stopping on SIGTERM.");
+    s->Field("targets", &AppConfig::targets, schema::MapOf(TargetSchema()))
+        .Description("Generic outbound HTTP webhook targets, by name (letters, digits, `_`, `-`).");
+    return s;
+}
+
+}  // namespace
+
+schema::StructSpec<AppConfig> const& AppConfigSchema() {
+    // Built once, thread-safely, on first use; immutable afterwards.
+    static std::shared_ptr<schema::StructSpec<AppConfig> const> const kSchema = BuildAppConfigSchema();
+    return *kSchema;
+}
+
+void ResolvePaths(AppConfig& config, std::filesystem::path const& config_dir, Environment const& env) {
+    if (config.state_dir.empty()) {
+        auto const from_systemd = env.Get("STATE_DIRECTORY");
+        if (from_systemd && !from_systemd->empty()) {
+            // systemd joins several StateDirectory= entries with ':'; the first is ours.
+            config.state_dir = from_systemd->substr(0, from_systemd->find(':'));
+        } else {
+            config.state_dir = "/var/lib/b2bsync";
+        }
+    } else if (config.state_dir.is_relative()) {
+        config.state_dir = (config_dir / config.state_dir).lexically_normal();
+    }
+    if (config.store.path.is_relative()) {
+        config.store.path = (config.state_dir / config.store.path).lexically_normal();
+    }
+}
+
+}  // namespace b2b::config
