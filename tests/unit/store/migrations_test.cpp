@@ -1,0 +1,100 @@
+#include "core/store/migrations.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/store/database.hpp"
+#include "core/store/repositories.hpp"
+#include "core/util/clock.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/unit/store/store_test_util.hpp"
+
+namespace b2b::store {
+namespace {
+
+using test::BeginOrDie;
+using test::QueryText;
+
+TEST(Migrations, UpgradeFromVersionOneKeepsDataAndAddsTheNewSchema) {
+    b2b::test::TempDir dir;
+    auto const path = dir / "state.db";
+    {
+        auto old_db = Database::OpenWithMigrationsUpToForTest(path, {}, 1);
+        ASSERT_TRUE(old_db) << old_db.error().message;
+        auto& db = **old_db;
+        EXPECT_EQ(QueryText(db, "SELECT MAX(version) FROM schema_migrations"), "1");
+        // Version 1 has no audit.system column and no claim indexes.
+        EXPECT_EQ(QueryText(db, "SELECT COUNT(*) FROM pragma_table_info('audit') WHERE name = 'system'"), "0");
+        auto tx = BeginOrDie(db);
+        ASSERT_TRUE(db.Execute("seed", R"(
+            INSERT INTO links VALUES ('order', 'o-1', 'bitrix24', '4412', 5);
+            INSERT INTO jobs (target, entity_key, kind, payload, idempotency_key, state, max_attempts, next_at,
+                              created_at, updated_at)
+                VALUES ('bitrix24.deal', 'order:o-1', 'upsert', '{}', 'k1', 'pending', 10, 0, 1, 1);
+            INSERT INTO audit (at, actor, entity_kind, entity_id, field, old_value, new_value, reason)
+                VALUES (7, 'robot', 'order', 'o-1', 'stage', 'NEW', 'WON', 'paid');
+        )"));
+        ASSERT_TRUE(tx->Commit());
+    }
+    auto db = test::OpenOrDie(path);
+    ASSERT_TRUE(db);
+    EXPECT_EQ(QueryText(*db, "SELECT MAX(version) FROM schema_migrations"), "2");
+    EXPECT_EQ(QueryText(*db, "SELECT external_id FROM links WHERE canonical_id = 'o-1'"), "4412");
+    EXPECT_EQ(QueryText(*db, "SELECT idempotency_key || ':' || state FROM jobs"), "k1:pending");
+    EXPECT_EQ(QueryText(*db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                             "('jobs_active_by_id', 'jobs_active_by_entity', 'jobs_by_state_done_at')"),
+              "3");
+    // The old audit row got the new column's default; new rows can set it.
+    FakeClock clock;
+    AuditLog audit(clock);
+    auto tx = BeginOrDie(*db);
+    ASSERT_TRUE(audit.Append(*tx, AuditEntry{.actor = "ivanov", .system = "bitrix24", .entity_kind = "order",
+                                             .entity_id = "o-1", .field = "stage", .old_value = "WON",
+                                             .new_value = "LOSE", .reason = "manager"}));
+    auto entries = audit.ForEntity(*tx, "order", "o-1");
+    ASSERT_TRUE(entries);
+    ASSERT_EQ(entries->size(), 2u);
+    EXPECT_EQ((*entries)[0].actor, "robot");
+    EXPECT_EQ((*entries)[0].system, "");
+    EXPECT_EQ((*entries)[0].new_value, "WON");
+    EXPECT_EQ((*entries)[1].system, "bitrix24");
+}
+
+TEST(Migrations, ReopeningAppliesNothingTwice) {
+    b2b::test::TempDir dir;
+    { ASSERT_TRUE(test::OpenOrDie(dir / "state.db")); }
+    auto db = test::OpenOrDie(dir / "state.db");
+    ASSERT_TRUE(db);
+    EXPECT_EQ(QueryText(*db, "SELECT COUNT(*) FROM schema_migrations"), "2");
+}
+
+TEST(Migrations, RefusesADatabaseNewerThanTheBinary) {
+    b2b::test::TempDir dir;
+    auto const path = dir / "state.db";
+    { ASSERT_TRUE(test::OpenOrDie(path)); }
+    auto db = Database::OpenWithMigrationsUpToForTest(path, {}, 1);
+    ASSERT_FALSE(db);
+    EXPECT_EQ(db.error().error_class, ErrorClass::kPermanent);
+    EXPECT_EQ(db.error().message, "store: " + path.string() +
+                                      ": database schema version 2 is newer than this binary knows (1); "
+                                      "run a newer b2bsync or restore a backup");
+}
+
+TEST(Migrations, AFailingMigrationLeavesTheSchemaAtTheLastGoodVersion) {
+    b2b::test::TempDir dir;
+    auto db = Database::OpenWithMigrationsUpToForTest(dir / "state.db", {}, 0);
+    ASSERT_TRUE(db);
+    Migration const broken[] = {
+        {1, "ok", "CREATE TABLE a (x INTEGER);"},
+        {2, "broken", "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);"},
+    };
+    auto st = ApplyMigrations(**db, broken);
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().error_class, ErrorClass::kPermanent);
+    EXPECT_EQ(st.error().message, "store: migration 2_broken failed: store: apply migration: no such table: nowhere");
+    EXPECT_EQ(QueryText(**db, "SELECT MAX(version) FROM schema_migrations"), "1");
+    // Table b was rolled back with its migration.
+    EXPECT_EQ(QueryText(**db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'"), "0");
+}
+
+}  // namespace
+}  // namespace b2b::store
