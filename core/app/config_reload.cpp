@@ -1,0 +1,39 @@
+#include "core/app/config_reload.hpp"
+
+namespace b2b::app {
+
+std::vector<std::string> RestartRequiredChanges(config::AppConfig const& a, config::AppConfig const& b) {
+    std::vector<std::string> changed;
+    auto check = [&changed](bool differs, char const* key) {
+        if (differs) {
+            changed.emplace_back(key);
+        }
+    };
+    check(a.instance != b.instance, "instance");
+    check(a.state_dir != b.state_dir, "state_dir");
+    check(!(a.server.listen == b.server.listen), "server.listen");
+    check(a.server.max_body != b.server.max_body, "server.max_body");
+    check(a.server.header_timeout != b.server.header_timeout, "server.header_timeout");
+    check(a.server.request_timeout != b.server.request_timeout, "server.request_timeout");
+    check(a.server.idle_timeout != b.server.idle_timeout, "server.idle_timeout");
+    check(a.server.max_connections != b.server.max_connections, "server.max_connections");
+    check(!(a.admin.listen == b.admin.listen), "admin.listen");
+    check(a.store.path != b.store.path, "store.path");
+    check(a.store.busy_timeout != b.store.busy_timeout, "store.busy_timeout");
+    check(a.queue.workers != b.queue.workers, "queue.workers");
+    check(a.queue.batch_size != b.queue.batch_size, "queue.batch_size");
+    check(a.queue.lease != b.queue.lease, "queue.lease");
+    check(a.queue.max_attempts != b.queue.max_attempts, "queue.max_attempts");
+    check(a.queue.poll_interval != b.queue.poll_interval, "queue.poll_interval");
+    check(a.queue.backoff.initial != b.queue.backoff.initial || a.queue.backoff.multiplier != b.queue.backoff.multiplier ||
+              a.queue.backoff.max != b.queue.backoff.max || a.queue.backoff.jitter != b.queue.backoff.jitter,
+          "queue.backoff");
+    bool same_targets = a.targets.size() == b.targets.size();
+    for (auto const& [name, _] : a.targets) {
+        same_targets = same_targets && b.targets.contains(name);
+    }
+    check(!same_targets, "targets (added or removed)");
+    return changed;
+}
+
+}  // namespace b2b::app

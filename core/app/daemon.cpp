@@ -1,0 +1,414 @@
+#include "core/app/daemon.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "connectors/webhook/webhook_deliverer.hpp"
+#include "core/app/admin_commands.hpp"
+#include "core/app/admin_routes.hpp"
+#include "core/app/config_reload.hpp"
+#include "core/app/instance_lock.hpp"
+#include "core/app/process_metrics.hpp"
+#include "core/app/systemd_notifier.hpp"
+#include "core/app/version.hpp"
+#include "core/config/loader.hpp"
+#include "core/http/server.hpp"
+#include "core/store/database.hpp"
+#include "core/store/job_queue.hpp"
+#include "core/store/repositories.hpp"
+#include "core/sync/dispatcher.hpp"
+#include "core/util/log.hpp"
+
+namespace b2b::app {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+constexpr char kComponent[] = "daemon";
+constexpr auto kPurgeInterval = std::chrono::hours(1);
+
+store::RetryPolicy ToRetryPolicy(config::QueueConfig const& q) {
+    store::RetryPolicy p;
+    p.initial = q.backoff.initial;
+    p.multiplier = q.backoff.multiplier;
+    p.max = q.backoff.max;
+    p.jitter = q.backoff.jitter;
+    p.max_attempts = q.max_attempts;
+    return p;
+}
+
+webhook::WebhookOptions ToWebhookOptions(std::string const& name, config::TargetConfig const& t) {
+    return webhook::WebhookOptions{name, t.url, t.timeout, t.token.Reveal()};
+}
+
+http::ServerOptions ToServerOptions(std::string name, config::ListenAddress const& listen,
+                                    config::ServerConfig const& limits) {
+    http::ServerOptions o;
+    o.name = std::move(name);
+    o.address = listen.host;
+    o.port = listen.port;
+    o.max_body = limits.max_body;
+    o.header_timeout = limits.header_timeout;
+    o.request_timeout = limits.request_timeout;
+    o.idle_timeout = limits.idle_timeout;
+    o.max_connections = limits.max_connections;
+    return o;
+}
+
+/// Owns everything that runs; built by Start(), torn down in reverse order by the destructor.
+class Daemon {
+public:
+    Daemon(config::AppConfig config, std::filesystem::path config_file)
+        : config_(std::move(config)), config_file_(std::move(config_file)) {}
+
+    ~Daemon() {
+        if (dispatcher_stopper_.joinable()) {
+            dispatcher_stopper_.join();
+        }
+        pool_.join();
+    }
+
+    int Run();
+
+private:
+    Status Start();
+    void WaitForSignal();
+    void OnSignal(int signo);
+    void Reload();
+    void BeginStop(char const* reason);
+    void StopPartDone();
+    void ScheduleWatchdog(std::chrono::microseconds interval);
+    void SchedulePurge();
+    ReadyReport Readiness();
+    metrics::Counter& ReloadCounter(char const* result);
+
+    config::AppConfig config_;
+    std::filesystem::path config_file_;
+    SystemdNotifier notifier_;
+
+    asio::io_context ioc_{1};
+    asio::thread_pool pool_{2};  // admin probes and housekeeping: SQLite never runs on the event loop
+    asio::signal_set signals_{ioc_};
+    asio::steady_timer watchdog_timer_{ioc_};
+    asio::steady_timer purge_timer_{ioc_};
+
+    metrics::Registry registry_;
+    std::optional<InstanceLock> lock_;
+    std::unique_ptr<store::Database> db_;
+    std::unique_ptr<store::JobQueue> queue_;
+    std::unique_ptr<sync::Dispatcher> dispatcher_;
+    std::map<std::string, std::shared_ptr<webhook::WebhookDeliverer>> webhooks_;
+    std::unique_ptr<http::Server> public_server_;
+    std::unique_ptr<http::Server> admin_server_;
+    std::thread dispatcher_stopper_;
+
+    bool stopping_ = false;
+    int stop_parts_pending_ = 0;
+    int exit_code_ = kExitOk;
+};
+
+Status Daemon::Start() {
+    std::error_code ec;
+    std::filesystem::create_directories(config_.state_dir, ec);
+    if (ec) {
+        return Error::Permanent("cannot create state directory " + config_.state_dir.string() + ": " + ec.message());
+    }
+    auto lock = InstanceLock::Acquire(config_.state_dir);
+    if (!lock) {
+        return lock.error();
+    }
+    lock_.emplace(std::move(*lock));
+
+    store::DatabaseOptions db_options;
+    db_options.busy_timeout = config_.store.busy_timeout;
+    auto db = store::Database::Open(config_.store.path, db_options);
+    if (!db) {
+        return db.error();
+    }
+    db_ = std::move(*db);
+    queue_ = std::make_unique<store::JobQueue>(*db_, SystemClock::Instance(), ToRetryPolicy(config_.queue));
+    auto recovered = queue_->RecoverInflight();
+    if (!recovered) {
+        return recovered.error();
+    }
+    if (*recovered > 0) {
+        log::Warn(kComponent, "recovered jobs left in flight by the previous run; they will be delivered again",
+                  {{"jobs", *recovered}});
+    }
+
+    sync::DispatcherOptions dispatcher_options;
+    dispatcher_options.workers = config_.queue.workers;
+    dispatcher_options.batch_size = config_.queue.batch_size;
+    dispatcher_options.lease = config_.queue.lease;
+    dispatcher_options.poll_interval = config_.queue.poll_interval;
+    dispatcher_ = std::make_unique<sync::Dispatcher>(*queue_, dispatcher_options, registry_);
+    for (auto const& [name, target] : config_.targets) {
+        auto deliverer =
+            std::make_shared<webhook::WebhookDeliverer>(ToWebhookOptions(name, target), SystemClock::Instance());
+        webhooks_[name] = deliverer;
+        dispatcher_->Register(name, deliverer);
+    }
+    AddProcessMetrics(registry_, config_.instance);
+    ReloadCounter("ok");
+    ReloadCounter("rejected");
+    dispatcher_->Start();
+
+    AdminProbes probes;
+    probes.readiness = [this] { return Readiness(); };
+    probes.render_metrics = [this] { return registry_.Render(); };
+    admin_server_ = std::make_unique<http::Server>(
+        ioc_.get_executor(), ToServerOptions("admin", config_.admin.listen, config_.server),
+        MakeAdminRouter(std::move(probes), pool_), registry_);
+    // The public listener carries the connectors' endpoints (1C exchange, Bitrix24 events) as
+    // they are added; with none configured it still answers, with 404.
+    public_server_ = std::make_unique<http::Server>(
+        ioc_.get_executor(), ToServerOptions("public", config_.server.listen, config_.server), http::Router{},
+        registry_);
+    auto admin_ep = admin_server_->Start();
+    if (!admin_ep) {
+        return admin_ep.error();
+    }
+    auto public_ep = public_server_->Start();
+    if (!public_ep) {
+        return public_ep.error();
+    }
+    log::Info(kComponent, "serving",
+              {{"version", kVersion},
+               {"instance", config_.instance},
+               {"public", public_ep->address().to_string() + ":" + std::to_string(public_ep->port())},
+               {"admin", admin_ep->address().to_string() + ":" + std::to_string(admin_ep->port())},
+               {"state_dir", config_.state_dir.string()},
+               {"targets", static_cast<int>(config_.targets.size())}});
+    return {};
+}
+
+metrics::Counter& Daemon::ReloadCounter(char const* result) {
+    return registry_.GetCounter("b2b_config_reloads_total", "Configuration reloads (SIGHUP) by result.",
+                                {{"result", result}});
+}
+
+ReadyReport Daemon::Readiness() {
+    ReadyReport report;
+    bool ok = true;
+    if (stopping_) {
+        report.text += "daemon: stopping\n";
+        ok = false;
+    }
+    // A real write through the writer connection: proves the store is writable (disk not full,
+    // not read-only, lock obtainable within busy_timeout), not just that the file opens.
+    Status store_ok = [&]() -> Status {
+        auto tx = store::Transaction::Begin(*db_, "readiness probe");
+        if (!tx) {
+            return tx.error();
+        }
+        store::CursorRepository cursors(SystemClock::Instance());
+        if (auto r = cursors.Set(**tx, "health.readyz", std::to_string(SystemClock::Instance().NowMillis())); !r) {
+            return r.error();
+        }
+        return (*tx)->Commit();
+    }();
+    if (store_ok) {
+        report.text += "store: ok\n";
+    } else {
+        report.text += "store: " + store_ok.error().message + "\n";
+        ok = false;
+    }
+    if (dispatcher_->StopRequested()) {
+        report.text += "dispatcher: stopped\n";
+        ok = false;
+    } else {
+        report.text += "dispatcher: ok (" + std::to_string(config_.queue.workers) + " workers, " +
+                       std::to_string(config_.targets.size()) + " targets)\n";
+    }
+    report.ready = ok;
+    return report;
+}
+
+void Daemon::WaitForSignal() {
+    signals_.async_wait([this](boost::system::error_code ec, int signo) {
+        if (ec) {
+            return;  // cancelled at the end of a stop
+        }
+        OnSignal(signo);
+        WaitForSignal();
+    });
+}
+
+void Daemon::OnSignal(int signo) {
+    if (signo == SIGHUP) {
+        Reload();
+        return;
+    }
+    if (stopping_) {
+        // An impatient operator: pending jobs stay in the store and are recovered at next start.
+        log::Warn(kComponent, "second stop signal: exiting now without waiting for in-flight work");
+        std::_Exit(1);
+    }
+    BeginStop(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+void Daemon::Reload() {
+    notifier_.Reloading();
+    log::Info("config", "reload requested (SIGHUP)", {{"file", config_file_.string()}});
+    auto outcome = config::LoadFile(config_file_, config::Environment::FromProcess());
+    if (!outcome.ok()) {
+        for (auto const& d : outcome.diagnostics) {
+            log::Error("config", "reload rejected", {{"problem", d.ToString()}});
+        }
+        log::Warn("config", "keeping the running configuration",
+                  {{"problems", static_cast<int>(outcome.diagnostics.size())}});
+        ReloadCounter("rejected").Inc();
+        notifier_.Ready();
+        return;
+    }
+    config::AppConfig fresh = std::move(*outcome.config);
+    for (auto const& key : RestartRequiredChanges(config_, fresh)) {
+        log::Warn("config", "changed key needs a restart to take effect; keeping the running value",
+                  {{"key", key}});
+    }
+    // Apply what is safe to apply live.
+    log::SetLevel(fresh.log.level);
+    config_.log = fresh.log;
+    for (auto& [name, deliverer] : webhooks_) {
+        if (auto it = fresh.targets.find(name); it != fresh.targets.end()) {
+            deliverer->Update(ToWebhookOptions(name, it->second));
+            config_.targets[name] = it->second;
+        }
+    }
+    ReloadCounter("ok").Inc();
+    log::Info("config", "reloaded", {{"file", config_file_.string()}});
+    notifier_.Ready();
+}
+
+void Daemon::BeginStop(char const* reason) {
+    stopping_ = true;
+    notifier_.Stopping();
+    notifier_.Status("stopping");
+    log::Info(kComponent, "stopping: no new requests; finishing in-flight work",
+              {{"signal", reason}, {"grace_ms", static_cast<long long>(config_.shutdown.grace.count())}});
+    stop_parts_pending_ = 3;
+    public_server_->Stop(config_.shutdown.grace, [this] { StopPartDone(); });
+    admin_server_->Stop(config_.shutdown.grace, [this] { StopPartDone(); });
+    // Dispatcher::Stop blocks (it joins workers), so it runs off the event loop, which keeps
+    // answering the watchdog and the draining connections meanwhile.
+    dispatcher_stopper_ = std::thread([this] {
+        bool const clean = dispatcher_->Stop(config_.shutdown.grace);
+        asio::post(ioc_, [this, clean] {
+            if (!clean) {
+                log::Warn(kComponent,
+                          "grace period over with deliveries still running; they will be retried after restart");
+            }
+            StopPartDone();
+        });
+    });
+}
+
+void Daemon::StopPartDone() {
+    if (--stop_parts_pending_ > 0) {
+        return;
+    }
+    watchdog_timer_.cancel();
+    purge_timer_.cancel();
+    signals_.cancel();
+    log::Info(kComponent, "stopped");
+    ioc_.stop();
+}
+
+void Daemon::ScheduleWatchdog(std::chrono::microseconds interval) {
+    watchdog_timer_.expires_after(interval);
+    watchdog_timer_.async_wait([this, interval](boost::system::error_code ec) {
+        if (ec) {
+            return;
+        }
+        // Sent from the event loop itself: if the loop hangs, systemd stops hearing from us and
+        // restarts the service.
+        notifier_.Watchdog();
+        ScheduleWatchdog(interval);
+    });
+}
+
+void Daemon::SchedulePurge() {
+    purge_timer_.expires_after(kPurgeInterval);
+    purge_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) {
+            return;
+        }
+        asio::post(pool_, [this] {
+            auto purged = queue_->PurgeDone(config_.store.done_retention);
+            if (!purged) {
+                log::Warn("store", "purging delivered jobs failed", {{"reason", purged.error().message}});
+            } else if (*purged > 0) {
+                log::Info("store", "purged delivered jobs past retention", {{"jobs", *purged}});
+            }
+        });
+        SchedulePurge();
+    });
+}
+
+int Daemon::Run() {
+    // Registered before any thread starts, so a SIGTERM during start-up is queued for the loop
+    // instead of killing the process with the default action.
+    signals_.add(SIGTERM);
+    signals_.add(SIGINT);
+    signals_.add(SIGHUP);
+    if (auto started = Start(); !started) {
+        log::Error(kComponent, "cannot start", {{"reason", started.error().message}});
+        std::cerr << "b2bsync: cannot start: " << started.error().message << "\n";
+        if (dispatcher_) {
+            dispatcher_->Stop(0ms);
+        }
+        return kExitFailure;
+    }
+    WaitForSignal();
+    if (auto interval = notifier_.WatchdogInterval()) {
+        notifier_.Watchdog();
+        ScheduleWatchdog(*interval);
+    }
+    SchedulePurge();
+    notifier_.Ready();
+    notifier_.Status("serving");
+    ioc_.run();
+    return exit_code_;
+}
+
+}  // namespace
+
+int CheckConfig(std::filesystem::path const& file, std::ostream& out, std::ostream& err) {
+    auto outcome = config::LoadFile(file, config::Environment::FromProcess());
+    if (!outcome.ok()) {
+        for (auto const& d : outcome.diagnostics) {
+            err << d.ToString() << "\n";
+        }
+        err << outcome.diagnostics.size() << " problem(s) in " << file.string() << "\n";
+        return kExitConfig;
+    }
+    out << file.string() << ": ok\n";
+    return kExitOk;
+}
+
+int RunDaemon(std::filesystem::path const& config_file) {
+    auto outcome = config::LoadFile(config_file, config::Environment::FromProcess());
+    if (!outcome.ok()) {
+        for (auto const& d : outcome.diagnostics) {
+            std::cerr << d.ToString() << "\n";
+        }
+        std::cerr << "b2bsync: " << outcome.diagnostics.size() << " problem(s) in " << config_file.string()
+                  << "; not starting\n";
+        return kExitConfig;
+    }
+    log::Init(outcome.config->log.level);
+    Daemon daemon(std::move(*outcome.config), config_file);
+    return daemon.Run();
+}
+
+}  // namespace b2b::app
