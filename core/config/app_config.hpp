@@ -67,6 +67,21 @@ struct TargetConfig {
     Secret token;  ///< empty: no Authorization header; else "Authorization: Bearer <token>"
 };
 
+/// The Bitrix24 portal's request-rate bucket (bitrix24.md §3.1).
+struct Bitrix24RateConfig {
+    int burst = 0;
+    double per_second = 0;  ///< a rate, not money
+};
+
+/// The Bitrix24 REST connector. An empty webhook_url (the default, so an absent section) disables it.
+struct Bitrix24Config {
+    Secret webhook_url;    ///< https://<portal>/rest/<user>/<code>/ — a secret
+    std::string pipeline;  ///< deal pipeline name on the portal
+    std::map<std::string, std::string> stages;  ///< our stage name -> portal stage name
+    Bitrix24RateConfig rate;
+    std::chrono::milliseconds timeout{};
+};
+
 struct AppConfig {
     std::string instance;
     /// After loading: "" resolved to $STATE_DIRECTORY (first entry) or /var/lib/b2bsync; a relative path is
@@ -79,6 +94,7 @@ struct AppConfig {
     QueueConfig queue;
     ShutdownConfig shutdown;
     std::map<std::string, TargetConfig> targets;
+    Bitrix24Config bitrix24;
 };
 
 }  // namespace b2b::config

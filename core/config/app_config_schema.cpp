@@ -123,6 +123,36 @@ std::shared_ptr<schema::StructSpec<TargetConfig>> TargetSchema() {
     return s;
 }
 
+std::shared_ptr<schema::StructSpec<Bitrix24RateConfig>> Bitrix24RateSchema() {
+    auto s = Struct<Bitrix24RateConfig>();
+    s->Field("burst", &Bitrix24RateConfig::burst, schema::Int(1, 10000))
+        .Default("50")
+        .Description("The portal's request bucket size: 50, or 250 on Enterprise plans.");
+    s->Field("per_second", &Bitrix24RateConfig::per_second, schema::Real(0.01))
+        .Default("2")
+        .Description("The portal's bucket drain rate in requests per second: 2, or 5 on Enterprise plans.");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<Bitrix24Config>> Bitrix24Schema() {
+    auto s = Struct<Bitrix24Config>();
+    s->Field("webhook_url", &Bitrix24Config::webhook_url, schema::SecretString())
+        .Default("")
+        .Description("Inbound webhook `https://<portal>/rest/<user>/<code>/`; a secret, so use `file:NAME` or "
+                     "`${ENV}`. Empty disables the Bitrix24 connector.");
+    s->Field("pipeline", &Bitrix24Config::pipeline, schema::String())
+        .Default("Опт")
+        .Description("Name of the deal pipeline new deals go to; checked against the portal at start-up.");
+    s->Field("stages", &Bitrix24Config::stages, schema::MapOf(schema::String()))
+        .Description("Our stage names -> the portal's stage names in that pipeline; checked at start-up.");
+    s->Field("rate", &Bitrix24Config::rate, Bitrix24RateSchema())
+        .Description("The portal's request-rate limit, which b2bsync keeps below.");
+    s->Field("timeout", &Bitrix24Config::timeout, Duration())
+        .Default("30s")
+        .Description("Deadline of one REST request (the cloud cuts requests at 60 s).");
+    return s;
+}
+
 std::shared_ptr<schema::StructSpec<AppConfig>> BuildAppConfigSchema() {
     auto s = Struct<AppConfig>();
     s->Field("instance", &AppConfig::instance, schema::String())
@@ -141,6 +171,8 @@ std::shared_ptr<schema::StructSpec<AppConfig>> BuildAppConfigSchema() {
     s->Field("shutdown", &AppConfig::shutdown, ShutdownSchema()).Description("Stopping on SIGTERM.");
     s->Field("targets", &AppConfig::targets, schema::MapOf(TargetSchema()))
         .Description("Generic outbound HTTP webhook targets, by name (letters, digits, `_`, `-`).");
+    s->Field("bitrix24", &AppConfig::bitrix24, Bitrix24Schema())
+        .Description("The Bitrix24 REST connector (companies, requisites, deals). Optional.");
     return s;
 }
 

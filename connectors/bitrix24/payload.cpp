@@ -1,0 +1,148 @@
+#include "connectors/bitrix24/payload.hpp"
+
+#include <algorithm>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <fmt/format.h>
+
+#include "core/domain/decimal_parse.hpp"
+
+namespace b2b::bitrix24 {
+namespace {
+
+namespace json = boost::json;
+
+Result<json::object> ParseObject(std::string_view text) {
+    boost::system::error_code ec;
+    auto value = json::parse(text, ec);
+    if (ec || !value.is_object()) {
+        return Error::Permanent("payload: not a JSON object");
+    }
+    return std::move(value.get_object());
+}
+
+Result<std::string> RequiredString(json::object const& obj, std::string_view key) {
+    auto const* v = obj.if_contains(key);
+    if (v == nullptr || !v->is_string() || v->get_string().empty()) {
+        return Error::Permanent(fmt::format("payload: \"{}\" must be a non-empty string", key));
+    }
+    return std::string(v->get_string());
+}
+
+std::string OptionalString(json::object const& obj, std::string_view key) {
+    auto const* v = obj.if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::optional<std::int64_t> OptionalInt(json::object const& obj, std::string_view key) {
+    auto const* v = obj.if_contains(key);
+    if (v != nullptr && v->is_int64()) {
+        return v->get_int64();
+    }
+    return std::nullopt;
+}
+
+bool AllDigits(std::string const& s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Result<Counterparty> FromObject(json::object const& obj) {
+    Counterparty c;
+    auto id = RequiredString(obj, "id");
+    if (!id) {
+        return id.error();
+    }
+    c.id = *id;
+    auto name = RequiredString(obj, "name");
+    if (!name) {
+        return name.error();
+    }
+    c.name = *name;
+    c.inn = OptionalString(obj, "inn");
+    c.kpp = OptionalString(obj, "kpp");
+    if (!c.inn.empty() && (!AllDigits(c.inn) || (c.inn.size() != 10 && c.inn.size() != 12))) {
+        return Error::Permanent(fmt::format("payload: \"inn\" of counterparty {} must be 10 or 12 digits", c.id));
+    }
+    if (!c.kpp.empty() && (!AllDigits(c.kpp) || c.kpp.size() != 9)) {
+        return Error::Permanent(fmt::format("payload: \"kpp\" of counterparty {} must be 9 digits", c.id));
+    }
+    auto const form = OptionalString(obj, "legal_form");
+    if (form == "legal_entity") {
+        c.legal_form = LegalForm::kLegalEntity;
+    } else if (form == "sole_proprietor") {
+        c.legal_form = LegalForm::kSoleProprietor;
+    } else if (form == "person") {
+        c.legal_form = LegalForm::kPerson;
+    } else if (!form.empty()) {
+        return Error::Permanent(
+            fmt::format("payload: \"legal_form\" must be legal_entity, sole_proprietor or person, not \"{}\"", form));
+    }
+    c.assigned_by_id = OptionalInt(obj, "assigned_by_id");
+    return c;
+}
+
+}  // namespace
+
+Result<Counterparty> ParseCounterparty(std::string_view json_text) {
+    auto obj = ParseObject(json_text);
+    if (!obj) {
+        return obj.error();
+    }
+    return FromObject(*obj);
+}
+
+Result<Order> ParseOrder(std::string_view json_text) {
+    auto obj = ParseObject(json_text);
+    if (!obj) {
+        return obj.error();
+    }
+    Order order;
+    auto id = RequiredString(*obj, "id");
+    if (!id) {
+        return id.error();
+    }
+    order.id = *id;
+    order.title = OptionalString(*obj, "title");
+    if (order.title.empty()) {
+        order.title = "Order " + order.id;
+    }
+    auto const* cp = obj->if_contains("counterparty");
+    if (cp == nullptr || !cp->is_object()) {
+        return Error::Permanent(fmt::format("payload: order {} has no \"counterparty\" object", order.id));
+    }
+    auto counterparty = FromObject(cp->get_object());
+    if (!counterparty) {
+        return counterparty.error();
+    }
+    order.counterparty = std::move(*counterparty);
+    order.assigned_by_id = OptionalInt(*obj, "assigned_by_id").value_or(0);
+    if (auto currency = OptionalString(*obj, "currency"); !currency.empty()) {
+        order.currency = currency;
+    }
+    order.stage = OptionalString(*obj, "stage");
+    if (auto const* lines = obj->if_contains("lines"); lines != nullptr && lines->is_array()) {
+        for (auto const& item : lines->get_array()) {
+            auto const* line = item.if_object();
+            if (line == nullptr) {
+                return Error::Permanent(fmt::format("payload: order {}: a line is not an object", order.id));
+            }
+            OrderLine l;
+            l.name = OptionalString(*line, "name");
+            l.product_id = OptionalInt(*line, "product_id").value_or(0);
+            l.measure_code = static_cast<int>(OptionalInt(*line, "measure_code").value_or(796));
+            auto price = ParseDecimal(OptionalString(*line, "price"));
+            auto quantity = ParseDecimal(OptionalString(*line, "quantity"));
+            if (!price || !quantity) {
+                return Error::Permanent(fmt::format(
+                    "payload: order {}: line \"{}\" needs decimal-string \"price\" and \"quantity\"", order.id, l.name));
+            }
+            l.price = *price;
+            l.quantity = *quantity;
+            order.lines.push_back(std::move(l));
+        }
+    }
+    return order;
+}
+
+}  // namespace b2b::bitrix24

@@ -1,0 +1,408 @@
+// The connector against the real bitrix24_emulator executable over loopback HTTP.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "connectors/bitrix24/command_runner.hpp"
+#include "connectors/bitrix24/deliverer.hpp"
+#include "connectors/bitrix24/entities.hpp"
+#include "connectors/bitrix24/pipeline.hpp"
+#include "connectors/bitrix24/rest_client.hpp"
+#include "core/domain/decimal_parse.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace b2b::bitrix24 {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+constexpr char const* kCode = "s3cr3tcode";
+
+class Bitrix24Emulator : public ::testing::Test {
+protected:
+    void Start(std::vector<std::string> extra = {}, LimiterOptions limiter = {}, std::string code = kCode) {
+        auto const port_file = dir_ / "port";
+        std::vector<std::string> args{"--port", "0", "--port-file", port_file.string(), "--webhook-user", "1",
+                                      "--webhook-code", kCode, "--seed", "7"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        emulator_ = std::make_unique<test::ChildProcess>(
+            test::ChildProcess::Options{B2B_BITRIX24_EMULATOR, args, {}, {}, dir_ / "emulator.log"});
+        ASSERT_TRUE(test::WaitUntil([&] { return !test::ReadFile(port_file).empty(); }, 10s)) << emulator_->Log();
+        port_ = static_cast<std::uint16_t>(std::stoi(test::ReadFile(port_file)));
+        control_ = std::make_unique<test::HttpClient>("127.0.0.1", port_);
+        auto auth = WebhookAuthenticator::Create("http://127.0.0.1:" + std::to_string(port_) + "/rest/1/" + code);
+        ASSERT_TRUE(auth);
+        auth_ = std::move(*auth);
+        limiter_ = std::make_unique<Limiter>(limiter, SystemClock::Instance());
+        RestOptions options;
+        options.timeout = 5s;
+        options.max_limiter_wait = 3s;
+        client_ = std::make_unique<RestClient>(*auth_, *limiter_, SystemClock::Instance(), options);
+    }
+
+    json::value State() { return json::parse(control_->Get("/_emulator/state").body); }
+    json::array Table(std::string const& name) { return State().at("crm").at(name).as_array(); }
+    json::object Counters() { return State().at("counters").as_object(); }
+    void Faults(json::value const& config) {
+        auto r = control_->Post("/_emulator/faults", json::serialize(config), {{"Content-Type", "application/json"}});
+        ASSERT_EQ(r.status, 200) << r.body;
+    }
+
+    Pipeline DefaultPipeline() {
+        auto p = ResolvePipeline(*client_, PipelineConfig{"Опт", {}});
+        EXPECT_TRUE(p) << (p ? "" : p.error().message);
+        return p ? *p : Pipeline{};
+    }
+
+    static Counterparty Romashka() {
+        return Counterparty{"cp-1", "ООО Ромашка", "7701234567", "770101001", std::nullopt, std::nullopt};
+    }
+
+    test::TempDir dir_;
+    std::unique_ptr<test::ChildProcess> emulator_;
+    std::uint16_t port_ = 0;
+    std::unique_ptr<test::HttpClient> control_;
+    std::unique_ptr<WebhookAuthenticator> auth_;
+    std::unique_ptr<Limiter> limiter_;
+    std::unique_ptr<RestClient> client_;
+};
+
+TEST_F(Bitrix24Emulator, CallReturnsResultAndFeedsTheLimiter) {
+    Start();
+    auto reply = client_->Call("crm.company.add", json::object{{"fields", json::object{{"TITLE", "A & B [1]"}}}});
+    ASSERT_TRUE(reply) << reply.error().message;
+    auto id = AsInt(reply->result);
+    ASSERT_TRUE(id);
+    auto companies = Table("companies");
+    ASSERT_EQ(companies.size(), 1u);
+    EXPECT_EQ(companies[0].at("TITLE"), "A & B [1]");
+    EXPECT_TRUE(limiter_->ResetAt("crm.company.add").has_value());
+    EXPECT_GT(limiter_->Level(), 0.5);
+}
+
+TEST_F(Bitrix24Emulator, BatchChainsResultsAndKeepsPerCommandErrorsApart) {
+    Start();
+    std::vector<BatchCommand> commands{
+        {"co", "crm.company.add", json::object{{"fields", json::object{{"TITLE", "Chained"}}}}},
+        {"bad", "crm.requisite.add", json::object{{"fields", json::object{{"ENTITY_TYPE_ID", 4}, {"NAME", "x"}}}}},
+        {"rq", "crm.requisite.add",
+         json::object{{"fields", json::object{{"ENTITY_TYPE_ID", 4},
+                                              {"ENTITY_ID", ResultRef("co")},
+                                              {"PRESET_ID", 1},
+                                              {"NAME", "Chained"}}}}},
+        {"get", "crm.company.get", json::object{{"id", ResultRef("co")}}}};
+    auto outcomes = client_->Batch(commands);
+    ASSERT_TRUE(outcomes) << outcomes.error().message;
+    ASSERT_TRUE((*outcomes)[0].reply);
+    ASSERT_FALSE((*outcomes)[1].reply);
+    EXPECT_EQ((*outcomes)[1].reply.error().error_class, ErrorClass::kPermanent);
+    EXPECT_EQ((*outcomes)[1].reply.error().message.find("crm.requisite.add: HTTP 400"), 0u)
+        << (*outcomes)[1].reply.error().message;
+    ASSERT_TRUE((*outcomes)[2].reply) << (*outcomes)[2].reply.error().message;
+    ASSERT_TRUE((*outcomes)[3].reply);
+    EXPECT_EQ((*outcomes)[3].reply->result.at("TITLE"), "Chained");
+    auto requisites = Table("requisites");
+    ASSERT_EQ(requisites.size(), 1u);
+    EXPECT_EQ(AsInt(requisites[0].at("ENTITY_ID")), AsInt((*outcomes)[0].reply->result));
+    EXPECT_EQ(Counters().at("method_calls").at("batch"), 1);
+}
+
+TEST_F(Bitrix24Emulator, EnsureCompanyTwiceMakesOneCompanyAndOneRequisite) {
+    Start();
+    CrmWriter writer(*client_, DefaultPipeline());
+    std::vector<Counterparty> one{Romashka()};
+    auto first = writer.EnsureCompanies(one);
+    ASSERT_TRUE(first[0]) << first[0].error().message;
+    EXPECT_TRUE(first[0]->created_company);
+    EXPECT_TRUE(first[0]->created_requisite);
+    auto second = writer.EnsureCompanies(one);
+    ASSERT_TRUE(second[0]) << second[0].error().message;
+    EXPECT_FALSE(second[0]->created_company);
+    EXPECT_FALSE(second[0]->created_requisite);
+    EXPECT_EQ(second[0]->company_id, first[0]->company_id);
+    EXPECT_EQ(second[0]->requisite_id, first[0]->requisite_id);
+
+    auto companies = Table("companies");
+    auto requisites = Table("requisites");
+    ASSERT_EQ(companies.size(), 1u);
+    ASSERT_EQ(requisites.size(), 1u);
+    EXPECT_EQ(companies[0].at("ORIGINATOR_ID"), "b2bsync");
+    EXPECT_EQ(companies[0].at("ORIGIN_ID"), "cp-1");
+    EXPECT_EQ(requisites[0].at("RQ_INN"), "7701234567");
+    EXPECT_EQ(requisites[0].at("RQ_KPP"), "770101001");
+    EXPECT_EQ(AsInt(requisites[0].at("PRESET_ID")), 1);
+    EXPECT_EQ(AsInt(requisites[0].at("ENTITY_TYPE_ID")), 4);
+}
+
+TEST_F(Bitrix24Emulator, SoleProprietorGetsPresetTwo) {
+    Start();
+    CrmWriter writer(*client_, DefaultPipeline());
+    std::vector<Counterparty> ip{Counterparty{"cp-ip", "ИП Иванов", "500100732259", "", std::nullopt, std::nullopt}};
+    auto r = writer.EnsureCompanies(ip);
+    ASSERT_TRUE(r[0]) << r[0].error().message;
+    EXPECT_EQ(AsInt(Table("requisites")[0].at("PRESET_ID")), 2);
+}
+
+TEST_F(Bitrix24Emulator, LostReplyAfterCompanyAddThenRetryStillMakesOne) {
+    Start();
+    CrmWriter writer(*client_, DefaultPipeline());
+    Faults(json::object{{"seed", 1},
+                        {"rules", json::array{json::object{
+                                      {"kind", "lost_reply"}, {"next", 1}, {"methods", json::array{"crm.company.add"}}}}}});
+    std::vector<Counterparty> one{Romashka()};
+    auto first = writer.EnsureCompanies(one);
+    ASSERT_FALSE(first[0]);
+    EXPECT_TRUE(first[0].error().IsTransient()) << first[0].error().message;
+    EXPECT_NE(first[0].error().message.find("counterparty cp-1"), std::string::npos) << first[0].error().message;
+    ASSERT_EQ(Table("companies").size(), 1u) << "the write was applied although the reply was lost";
+    EXPECT_EQ(Counters().at("faults_injected"), 1);
+
+    auto retry = writer.EnsureCompanies(one);
+    ASSERT_TRUE(retry[0]) << retry[0].error().message;
+    EXPECT_FALSE(retry[0]->created_company);
+    EXPECT_TRUE(retry[0]->created_requisite);
+    EXPECT_EQ(Table("companies").size(), 1u);
+    EXPECT_EQ(Table("requisites").size(), 1u);
+}
+
+TEST_F(Bitrix24Emulator, LostBatchRepliesThenRetriesNeverDuplicate) {
+    // A seeded fault sweep: half of all batch replies are lost after the portal applied them
+    // (lookups and writes alike); the writer is re-run, as the dispatcher would, until all succeed.
+    Start();
+    CrmWriter writer(*client_, DefaultPipeline());
+    std::vector<Counterparty> many;
+    for (int i = 0; i < 5; ++i) {
+        many.push_back(Counterparty{"cp-" + std::to_string(i), "Company " + std::to_string(i),
+                                    "77000000" + std::to_string(10 + i), "770101001", std::nullopt, std::nullopt});
+    }
+    Faults(json::object{{"seed", 3},
+                        {"rules", json::array{json::object{
+                                      {"kind", "lost_reply"}, {"probability", 0.5}, {"methods", json::array{"batch"}}}}}});
+    bool all_ok = false;
+    for (int round = 0; round < 30 && !all_ok; ++round) {
+        auto results = writer.EnsureCompanies(many);
+        all_ok = std::all_of(results.begin(), results.end(), [](auto const& r) { return r.has_value(); });
+    }
+    ASSERT_TRUE(all_ok);
+    EXPECT_GT(Counters().at("faults_injected").as_int64(), 0);
+    EXPECT_EQ(Table("companies").size(), 5u);
+    EXPECT_EQ(Table("requisites").size(), 5u);
+}
+
+TEST_F(Bitrix24Emulator, DealIsCreatedOnceInTheConfiguredPipelineWithRows) {
+    Start();
+    auto pipeline = ResolvePipeline(*client_, PipelineConfig{"Опт", {{"production", "UC_PROD"}}});
+    // Stage names on the default seed are the portal's display names; fall back to the first stage.
+    if (!pipeline) {
+        pipeline = ResolvePipeline(*client_, PipelineConfig{"Опт", {}});
+    }
+    ASSERT_TRUE(pipeline) << pipeline.error().message;
+    CrmWriter writer(*client_, *pipeline);
+    Order order;
+    order.id = "order-1";
+    order.title = "Заказ 1";
+    order.counterparty = Romashka();
+    order.assigned_by_id = 1;
+    order.lines.push_back(OrderLine{"Болт", 0, *ParseDecimal("899.10"), *ParseDecimal("2"), 796});
+    order.lines.push_back(OrderLine{"Гайка", 0, *ParseDecimal("0.35"), *ParseDecimal("3"), 796});
+    std::vector<Order> orders{order};
+    auto first = writer.EnsureDeals(orders);
+    ASSERT_TRUE(first[0]) << first[0].error().message;
+    EXPECT_TRUE(first[0]->created);
+    // A second order whose deal.add + productrows batch loses replies half of the time.
+    Order second = order;
+    second.id = "order-2";
+    std::vector<Order> seconds{second};
+    Faults(json::object{{"seed", 5},
+                        {"rules", json::array{json::object{
+                                      {"kind", "lost_reply"}, {"probability", 0.5}, {"methods", json::array{"batch"}}}}}});
+    bool ok = false;
+    for (int round = 0; round < 30 && !ok; ++round) {
+        ok = writer.EnsureDeals(seconds)[0].has_value();
+    }
+    ASSERT_TRUE(ok);
+    EXPECT_GT(Counters().at("faults_injected").as_int64(), 0);
+    Faults(json::object{{"rules", json::array{}}});
+    auto again = writer.EnsureDeals(orders);
+    ASSERT_TRUE(again[0]) << again[0].error().message;
+    EXPECT_FALSE(again[0]->created);
+    EXPECT_EQ(again[0]->deal_id, first[0]->deal_id);
+
+    auto deals = Table("deals");
+    ASSERT_EQ(deals.size(), 2u) << "one per order";
+    EXPECT_EQ(AsInt(deals[0].at("CATEGORY_ID")), pipeline->category_id);
+    EXPECT_EQ(deals[0].at("STAGE_ID"), json::value(pipeline->initial_stage_id));
+    EXPECT_EQ(deals[0].at("ORIGIN_ID"), "order-1");
+    EXPECT_EQ(AsInt(deals[0].at("COMPANY_ID")), first[0]->company_id);
+    EXPECT_EQ(deals[0].at("OPPORTUNITY"), "1799.25");
+    EXPECT_EQ(deals[0].at("CURRENCY_ID"), "RUB");
+    auto rows = State().at("crm").at("product_rows").at(std::to_string(first[0]->deal_id)).as_array();
+    EXPECT_EQ(rows.size(), 2u);
+    EXPECT_EQ(Table("companies").size(), 1u);
+}
+
+TEST_F(Bitrix24Emulator, UnknownPipelineNameListsThePortalsPipelines) {
+    Start();
+    auto p = ResolvePipeline(*client_, PipelineConfig{"Розница", {}});
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error().error_class, ErrorClass::kPermanent);
+    EXPECT_EQ(p.error().message,
+              "bitrix24.pipeline: no deal pipeline named \"Розница\" on the portal; its pipelines are: \"General\", "
+              "\"Опт\"");
+}
+
+TEST_F(Bitrix24Emulator, UnknownStageNameListsThePipelinesStages) {
+    Start();
+    auto p = ResolvePipeline(*client_, PipelineConfig{"Опт", {{"manager_check", "Нет такой"}}});
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error().error_class, ErrorClass::kPermanent);
+    EXPECT_EQ(p.error().message.find("bitrix24.stages.manager_check: no stage named \"Нет такой\" in pipeline \"Опт\"; "
+                                     "its stages are: \""),
+              0u)
+        << p.error().message;
+}
+
+TEST_F(Bitrix24Emulator, PermissionErrorsArePermanent) {
+    Start();
+    auto denied = client_->Call("event.bind", json::object{{"event", "ONCRMDEALUPDATE"}, {"handler", "https://x/"}});
+    ASSERT_FALSE(denied);
+    EXPECT_EQ(denied.error().error_class, ErrorClass::kPermanent);
+    EXPECT_EQ(denied.error().message.find("event.bind: HTTP 403 ACCESS_DENIED: Application context required"), 0u)
+        << denied.error().message;
+    auto unknown = client_->Call("crm.nothing.here", {});
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().error_class, ErrorClass::kPermanent);
+}
+
+TEST_F(Bitrix24Emulator, WrongWebhookCodeIsPermanentAndTheCodeIsNotInTheMessage) {
+    Start({}, {}, "wrongcode");
+    auto r = client_->Call("crm.company.list", {});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().error_class, ErrorClass::kPermanent);
+    EXPECT_NE(r.error().message.find("NO_AUTH_FOUND"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().message.find("wrongcode"), std::string::npos);
+}
+
+TEST_F(Bitrix24Emulator, HtmlGatewayPageAndResetAreTransient) {
+    Start();
+    Faults(json::object{{"seed", 1},
+                        {"rules", json::array{json::object{{"kind", "reset"}, {"next", 1}},
+                                              json::object{{"kind", "html"}, {"status", 502}, {"next", 1}}}}});
+    // First call: no kept-alive connection yet, so libcurl cannot silently re-send it.
+    auto reset = client_->Call("crm.company.list", {});
+    ASSERT_FALSE(reset);
+    EXPECT_TRUE(reset.error().IsTransient()) << reset.error().message;
+    auto html = client_->Call("crm.company.list", {});
+    ASSERT_FALSE(html);
+    EXPECT_TRUE(html.error().IsTransient());
+    EXPECT_NE(html.error().message.find("HTML error page from gateway, HTTP 502"), std::string::npos)
+        << html.error().message;
+    EXPECT_TRUE(client_->Call("crm.company.list", {}));
+}
+
+TEST_F(Bitrix24Emulator, Injected429ParksTheMethodOnly) {
+    Start();
+    Faults(json::object{{"seed", 1},
+                        {"rules", json::array{json::object{{"kind", "429"}, {"next", 1}, {"methods", json::array{"crm.deal.list"}}}}}});
+    auto blocked = client_->Call("crm.deal.list", {});
+    ASSERT_FALSE(blocked);
+    EXPECT_TRUE(blocked.error().IsTransient());
+    ASSERT_TRUE(blocked.error().retry_after);
+    EXPECT_TRUE(limiter_->ParkedUntil("crm.deal.list"));
+    EXPECT_TRUE(client_->Call("crm.company.list", {})) << "other methods go on";
+    auto still = client_->Call("crm.deal.list", {});
+    ASSERT_FALSE(still);
+    EXPECT_NE(still.error().message.find("parked"), std::string::npos) << still.error().message;
+    EXPECT_EQ(Counters().at("operation_limit_429"), 1) << "the parked call never reached the portal";
+}
+
+TEST_F(Bitrix24Emulator, TwoHundredCounterpartiesThroughTheDelivererAtDefaultLimits) {
+    // Emulator at its default 50/2 per s; one job per DeliverBatch call for the first 20 (3-4
+    // requests each) and then chunks, so the limiter has to hold requests back.
+    Start();
+    auto deliverer = Bitrix24Deliverer::Create(*client_, PipelineConfig{"Опт", {}});
+    ASSERT_TRUE(deliverer) << deliverer.error().message;
+    std::vector<store::Job> jobs;
+    for (int i = 0; i < 200; ++i) {
+        store::Job job;
+        job.id = i + 1;
+        job.kind = "upsert_company";
+        std::string inn = std::to_string(7700000000LL + i * 7);
+        job.payload = json::serialize(json::object{{"id", "cp-" + std::to_string(i)},
+                                                   {"name", "Контрагент " + std::to_string(i)},
+                                                   {"inn", inn},
+                                                   {"kpp", "770101001"}});
+        jobs.push_back(std::move(job));
+    }
+    std::size_t at = 0;
+    int delivered = 0;
+    auto deliver = [&](std::size_t n) {
+        auto statuses = (*deliverer)->DeliverBatch(std::span<store::Job const>(jobs).subspan(at, n));
+        for (auto const& s : statuses) {
+            ASSERT_TRUE(s) << s.error().message;
+            ++delivered;
+        }
+        at += n;
+    };
+    for (int i = 0; i < 20; ++i) {
+        deliver(1);
+    }
+    while (at < jobs.size()) {
+        deliver(std::min<std::size_t>(30, jobs.size() - at));
+    }
+    // Redeliver everything (at-least-once): nothing new may appear.
+    at = 0;
+    deliver(100);
+    deliver(100);
+    EXPECT_EQ(delivered, 400);
+    auto const counters = Counters();
+    EXPECT_EQ(counters.at("query_limit_503"), 0) << json::serialize(counters);
+    EXPECT_GT(counters.at("requests").as_int64(), 50) << "the test must exceed the burst to exercise the limiter";
+    EXPECT_EQ(client_->stats().query_limit_503.load(), 0u);
+    auto companies = Table("companies");
+    auto requisites = Table("requisites");
+    EXPECT_EQ(companies.size(), 200u);
+    EXPECT_EQ(requisites.size(), 200u);
+    std::set<std::string> origins;
+    for (auto const& c : companies) {
+        origins.insert(std::string(c.at("ORIGIN_ID").as_string()));
+    }
+    EXPECT_EQ(origins.size(), 200u);
+}
+
+TEST_F(Bitrix24Emulator, DelivererRejectsBadPayloadsAndUnknownKindsPermanently) {
+    Start();
+    auto deliverer = Bitrix24Deliverer::Create(*client_, PipelineConfig{"Опт", {}});
+    ASSERT_TRUE(deliverer) << deliverer.error().message;
+    std::vector<store::Job> jobs(3);
+    jobs[0].id = 1;
+    jobs[0].kind = "upsert_company";
+    jobs[0].payload = R"({"id":"cp-x","name":"X","inn":"12"})";
+    jobs[1].id = 2;
+    jobs[1].kind = "delete_everything";
+    jobs[2].id = 3;
+    jobs[2].kind = "upsert_deal";
+    jobs[2].payload = R"({"id":"o-1","counterparty":{"id":"cp-y","name":"Y","inn":"7701234567"},"currency":"RUB",)"
+                      R"("lines":[{"name":"Болт","price":"10.50","quantity":"4"}]})";
+    auto statuses = (*deliverer)->DeliverBatch(jobs);
+    ASSERT_EQ(statuses.size(), 3u);
+    ASSERT_FALSE(statuses[0]);
+    EXPECT_EQ(statuses[0].error().error_class, ErrorClass::kPermanent);
+    EXPECT_NE(statuses[0].error().message.find("\"inn\""), std::string::npos);
+    ASSERT_FALSE(statuses[1]);
+    EXPECT_EQ(statuses[1].error().error_class, ErrorClass::kPermanent);
+    EXPECT_TRUE(statuses[2]) << statuses[2].error().message;
+    EXPECT_EQ(Table("deals").size(), 1u);
+    EXPECT_EQ(Table("deals")[0].at("OPPORTUNITY"), "42.00");
+}
+
+}  // namespace
+}  // namespace b2b::bitrix24
