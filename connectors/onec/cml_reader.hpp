@@ -1,0 +1,105 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/onec/cml_model.hpp"
+#include "connectors/onec/decode_support.hpp"
+#include "connectors/onec/record_splitter.hpp"
+#include "core/util/error.hpp"
+
+namespace b2b::onec {
+
+struct ReaderOptions {
+    std::chrono::minutes default_utc_offset{0};  ///< the 1C server's zone, for dates without an offset
+    SplitterOptions splitter;
+    std::size_t max_problems_kept = 1000;  ///< problems beyond this are counted, not stored
+};
+
+/// A record that failed to decode and was skipped.
+struct RecordProblem {
+    CmlRecordKind kind = CmlRecordKind::kProduct;
+    std::string path;
+    std::uint64_t line = 0;
+    std::uint64_t column = 0;
+    std::string message;  ///< `<file>:<line>:<col>: <reason> (element path ...)`
+};
+
+struct ReadSummary {
+    /// Decoded records per CmlRecordKind (indexed by the enum); groups count every nested group.
+    std::array<std::uint64_t, kCmlRecordKindCount> decoded{};
+    std::uint64_t raw_records = 0;  ///< record elements seen (decoded + skipped)
+    std::uint64_t skipped = 0;
+    std::vector<RecordProblem> problems;  ///< at most ReaderOptions::max_problems_kept
+    std::vector<CmlHeader> headers;
+    std::uint64_t source_bytes = 0;       ///< input bytes consumed
+    std::size_t peak_buffer_bytes = 0;
+
+    std::uint64_t Count(CmlRecordKind kind) const { return decoded[static_cast<std::size_t>(kind)]; }
+};
+
+/// Receives decoded records. Every callback may return an error to stop reading: that error is
+/// returned as is (use it for store failures). Defaults ignore the record.
+class CmlVisitor {
+public:
+    virtual ~CmlVisitor() = default;
+    virtual Status OnHeader(CmlHeader const& header);
+    virtual Status OnGroup(CmlGroup const& group);
+    virtual Status OnProperty(CmlProperty const& property);
+    virtual Status OnPriceType(CmlPriceType const& price_type);
+    virtual Status OnWarehouse(CmlWarehouse const& warehouse);
+    virtual Status OnUnit(CmlUnit const& unit);
+    virtual Status OnProduct(CmlProduct const& product);
+    virtual Status OnOffer(CmlOffer const& offer);
+    virtual Status OnCounterparty(CmlCounterparty const& counterparty);
+    virtual Status OnDocument(CmlDocument const& document);
+};
+
+/// Incremental reader for the exchange endpoint's `mode=import` (commerceml.md §6 quirk 7): each
+/// Next() does bounded work, Checkpoint() gives a resumable position between records.
+/// A record that fails to decode is skipped and listed in Summary().problems; a malformed document
+/// structure (and encoding/read errors) is fatal: Next() returns the error, later calls repeat it.
+class CmlStreamReader {
+public:
+    CmlStreamReader(std::istream& in, std::string file_label, ReaderOptions options, CmlVisitor& visitor);
+    /// Resumes after a restart: `in` must be positioned at checkpoint.source_offset. The summary then
+    /// counts only records read after the checkpoint.
+    CmlStreamReader(std::istream& in, std::string file_label, ReaderOptions options, CmlVisitor& visitor,
+                    SplitterCheckpoint checkpoint);
+
+    /// Reads until `max_records` more record elements were handed out (decoded or skipped) or the
+    /// document ended.
+    Status Next(std::size_t max_records);
+    bool Done() const noexcept { return done_; }
+    SplitterCheckpoint Checkpoint() { return splitter_.Checkpoint(); }
+    ReadSummary const& Summary() const noexcept { return summary_; }
+
+private:
+    Status Dispatch(RawRecord const& record);
+    void AddProblem(RawRecord const& record, Error const& error);
+
+    std::string label_;
+    ReaderOptions options_;
+    CmlVisitor& visitor_;
+    DecodeContext ctx_;
+    RecordSplitter splitter_;
+    ReadSummary summary_;
+    bool done_ = false;
+    std::optional<Error> fatal_;
+};
+
+/// Reads a whole document: the one-shot form of CmlStreamReader. Fatal errors as CmlStreamReader;
+/// per-record problems are in the summary.
+Result<ReadSummary> ReadCommerceMl(std::istream& in, std::string file_label, ReaderOptions options,
+                                   CmlVisitor& visitor);
+
+/// The same for a file, labelled with its file name. Extra error (Permanent): `cannot open <path>`.
+Result<ReadSummary> ReadCommerceMlFile(std::filesystem::path const& path, ReaderOptions options, CmlVisitor& visitor);
+
+}  // namespace b2b::onec
