@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "connectors/onec/cml_reader.hpp"
+#include "core/store/catalog_repository.hpp"
+#include "core/store/database.hpp"
+#include "core/util/clock.hpp"
+#include "core/util/error.hpp"
+
+namespace b2b::onec {
+
+struct LandingOptions {
+    /// Records per write transaction; a record is one visitor callback (an offer with its prices
+    /// and stock is one record).
+    std::size_t batch_size = 500;
+    /// Warnings beyond this are counted, not listed.
+    std::size_t max_warnings_kept = 100;
+};
+
+/// Rows written per kind.
+struct LandingCounts {
+    std::uint64_t inserted = 0;
+    std::uint64_t updated = 0;
+    std::uint64_t unchanged = 0;
+    std::uint64_t Total() const { return inserted + updated + unchanged; }
+};
+
+/// A price whose ИдТипаЦены names no known price type: stored anyway, reported here.
+struct UnknownPriceType {
+    std::string offer_id;
+    std::string price_type_id;
+    friend bool operator==(UnknownPriceType const&, UnknownPriceType const&) = default;
+};
+
+/// What a landing did, for the endpoint's answer text and metrics. Counts only committed work.
+struct LandingStats {
+    LandingCounts price_types, warehouses, units, groups, products, offers, prices, stock, counterparties, documents;
+    std::uint64_t products_deactivated = 0;  ///< missing from a full package
+    std::uint64_t offers_deactivated = 0;
+    /// Offer records landed whose product was not (yet) in the store. They are kept; the join on
+    /// offers.product_id starts working when the product lands.
+    std::uint64_t orphan_offers = 0;
+    std::uint64_t unknown_price_type_count = 0;         ///< every occurrence
+    std::vector<UnknownPriceType> unknown_price_types;  ///< the first LandingOptions::max_warnings_kept
+    std::uint64_t skipped = 0;  ///< records without a usable Ид (a unit with neither Ид nor Код)
+
+    /// Sum over all kinds.
+    LandingCounts All() const;
+    /// One line for the exchange answer and logs, e.g.
+    /// "products 36 (+36 ~0 =0), offers 44 (+44 ~0 =0), ..., orphan offers 0, unknown price types 0".
+    std::string Summary() const;
+};
+
+/// Lands what 1C sends (commerceml.md §6) into the store, idempotently: a CmlVisitor that buffers
+/// decoded records and writes them through store::CatalogRepository in transactions of up to
+/// LandingOptions::batch_size records. One object per imported file.
+///
+/// Rules: rows are keyed strictly by 1C Ид; deletion marks deactivate, never delete; price types are
+/// matched by Ид wherever (and in whichever earlier package) they were declared; a price of an
+/// unknown type is stored and reported; offers of unknown products are stored and counted; landing
+/// the same package again changes nothing (every row is reported unchanged and no updated_at moves).
+///
+/// Not thread-safe; the Database may be shared (every write takes a Transaction).
+/// Records buffered but not flushed are dropped by the destructor: the endpoint's commit point is
+/// Flush() followed by persisting the reader checkpoint.
+class CatalogLanding final : public CmlVisitor {
+public:
+    CatalogLanding(store::Database& db, Clock const& clock, std::string exchange_id, LandingOptions options = {});
+
+    /// Commits the buffered records in one transaction. Called by the endpoint at the end of each
+    /// bounded import slice, before it persists the reader checkpoint.
+    /// Errors: the store's (transient on lock contention); the buffer is kept, so Flush can be retried.
+    Status Flush();
+
+    /// End of a file: flushes, then for each full package seen (СодержитТолькоИзменения false on
+    /// Каталог / ПакетПредложений) deactivates the products / offers of that catalog that this
+    /// exchange did not mention. A partial package (or an absent flag) deactivates nothing.
+    /// When a full catalog is split over several files, call Finish only after the last one.
+    Status Finish();
+
+    LandingStats const& Stats() const noexcept { return stats_; }
+
+    // CmlVisitor
+    Status OnHeader(CmlHeader const& header) override;
+    Status OnGroup(CmlGroup const& group) override;
+    Status OnPriceType(CmlPriceType const& price_type) override;
+    Status OnWarehouse(CmlWarehouse const& warehouse) override;
+    Status OnUnit(CmlUnit const& unit) override;
+    Status OnProduct(CmlProduct const& product) override;
+    Status OnOffer(CmlOffer const& offer) override;
+    Status OnCounterparty(CmlCounterparty const& counterparty) override;
+    Status OnDocument(CmlDocument const& document) override;
+
+private:
+    struct PendingOffer {
+        store::OfferRow offer;
+        std::vector<store::PriceRow> prices;
+        std::vector<store::StockRow> stock;
+    };
+    using Pending = std::variant<store::PriceTypeRow, store::WarehouseRow, store::UnitRow, store::ProductGroupRow,
+                                 store::ProductRow, PendingOffer, store::OnecCounterpartyRow, store::OnecDocumentRow>;
+
+    Status Add(Pending record);
+    Status Write(store::Transaction& tx, Pending const& record, LandingStats& stats);
+    Status WriteOffer(store::Transaction& tx, PendingOffer const& record, LandingStats& stats);
+
+    store::Database& db_;
+    store::CatalogRepository repo_;
+    std::string exchange_id_;
+    LandingOptions options_;
+    std::vector<Pending> buffer_;
+    LandingStats stats_;
+    std::string product_catalog_id_;  ///< Ид of the Каталог being read
+    std::string offer_catalog_id_;    ///< ИдКаталога of the ПакетПредложений being read
+    bool in_offer_package_ = false;   ///< a ТипЦены now comes from a ПакетПредложений
+    std::set<std::string> full_product_catalogs_;
+    std::set<std::string> full_offer_catalogs_;
+    std::unordered_set<std::string> known_price_types_;  ///< positive lookups only
+};
+
+}  // namespace b2b::onec
