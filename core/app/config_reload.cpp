@@ -28,6 +28,12 @@ std::vector<std::string> RestartRequiredChanges(config::AppConfig const& a, conf
     check(a.queue.backoff.initial != b.queue.backoff.initial || a.queue.backoff.multiplier != b.queue.backoff.multiplier ||
               a.queue.backoff.max != b.queue.backoff.max || a.queue.backoff.jitter != b.queue.backoff.jitter,
           "queue.backoff");
+    check(a.onec.enabled != b.onec.enabled || a.onec.path != b.onec.path || a.onec.user != b.onec.user ||
+              a.onec.password.Reveal() != b.onec.password.Reveal() || a.onec.file_limit != b.onec.file_limit ||
+              a.onec.zip != b.onec.zip || a.onec.work_dir != b.onec.work_dir ||
+              a.onec.import_slice != b.onec.import_slice || a.onec.answer_encoding != b.onec.answer_encoding ||
+              a.onec.utc_offset != b.onec.utc_offset,
+          "onec");
     bool same_targets = a.targets.size() == b.targets.size();
     for (auto const& [name, _] : a.targets) {
         same_targets = same_targets && b.targets.contains(name);

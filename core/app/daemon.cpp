@@ -12,6 +12,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "connectors/onec/exchange_endpoint.hpp"
+#include "connectors/onec/landing_sink.hpp"
 #include "connectors/webhook/webhook_deliverer.hpp"
 #include "core/app/admin_commands.hpp"
 #include "core/app/admin_routes.hpp"
@@ -51,6 +53,29 @@ webhook::WebhookOptions ToWebhookOptions(std::string const& name, config::Target
     return webhook::WebhookOptions{name, t.url, t.timeout, t.token.Reveal()};
 }
 
+onec::OneCExchangeOptions ToExchangeOptions(config::OneCConfig const& c) {
+    onec::OneCExchangeOptions o;
+    o.path = c.path;
+    o.user = c.user;
+    o.password = c.password.Reveal();
+    o.cookie_name = c.cookie_name;
+    o.file_limit = c.file_limit;
+    o.zip = c.zip;
+    o.work_dir = c.work_dir;
+    o.max_file_size = c.max_file_size;
+    o.max_session_size = c.max_session_size;
+    o.max_unpacked_size = c.max_unpacked_size;
+    o.max_zip_ratio = static_cast<std::uint64_t>(c.max_zip_ratio);
+    o.max_zip_entries = static_cast<std::size_t>(c.max_zip_entries);
+    o.import_slice = c.import_slice;
+    o.import_slice_records = static_cast<std::size_t>(c.import_slice_records);
+    o.answer_encoding = c.answer_encoding == config::OneCAnswerEncoding::kUtf8 ? onec::AnswerEncoding::kUtf8
+                                                                              : onec::AnswerEncoding::kWindows1251;
+    o.default_utc_offset = c.utc_offset;
+    o.session_ttl = std::chrono::duration_cast<std::chrono::hours>(c.session_ttl);
+    return o;
+}
+
 http::ServerOptions ToServerOptions(std::string name, config::ListenAddress const& listen,
                                     config::ServerConfig const& limits) {
     http::ServerOptions o;
@@ -64,6 +89,8 @@ http::ServerOptions ToServerOptions(std::string name, config::ListenAddress cons
     o.max_connections = limits.max_connections;
     return o;
 }
+
+std::vector<std::string> CrossKeyProblems(config::AppConfig const& c, std::filesystem::path const& file);
 
 /// Owns everything that runs; built by Start(), torn down in reverse order by the destructor.
 class Daemon {
@@ -108,6 +135,7 @@ private:
     std::unique_ptr<store::JobQueue> queue_;
     std::unique_ptr<sync::Dispatcher> dispatcher_;
     std::map<std::string, std::shared_ptr<webhook::WebhookDeliverer>> webhooks_;
+    std::unique_ptr<onec::OneCExchangeEndpoint> onec_endpoint_;
     std::unique_ptr<http::Server> public_server_;
     std::unique_ptr<http::Server> admin_server_;
     std::thread dispatcher_stopper_;
@@ -169,11 +197,25 @@ Status Daemon::Start() {
     admin_server_ = std::make_unique<http::Server>(
         ioc_.get_executor(), ToServerOptions("admin", config_.admin.listen, config_.server),
         MakeAdminRouter(std::move(probes), pool_), registry_);
-    // The public listener carries the connectors' endpoints (1C exchange, Bitrix24 events) as
-    // they are added; with none configured it still answers, with 404.
+    // The public listener carries the connectors' endpoints; with none enabled it still answers,
+    // with 404.
+    http::Router public_router;
+    if (config_.onec.enabled) {
+        std::error_code dir_ec;
+        std::filesystem::create_directories(config_.onec.work_dir, dir_ec);
+        if (dir_ec) {
+            return Error::Permanent("cannot create onec.work_dir " + config_.onec.work_dir.string() + ": " +
+                                    dir_ec.message());
+        }
+        // Parsing and landing block on SQLite and disk: they run on the pool, never on the loop.
+        onec_endpoint_ = std::make_unique<onec::OneCExchangeEndpoint>(
+            ToExchangeOptions(config_.onec), *db_, SystemClock::Instance(), registry_, pool_.get_executor(),
+            onec::MakeLandingSinkFactory(*db_, SystemClock::Instance()));
+        onec_endpoint_->Register(public_router);
+    }
     public_server_ = std::make_unique<http::Server>(
-        ioc_.get_executor(), ToServerOptions("public", config_.server.listen, config_.server), http::Router{},
-        registry_);
+        ioc_.get_executor(), ToServerOptions("public", config_.server.listen, config_.server),
+        std::move(public_router), registry_);
     auto admin_ep = admin_server_->Start();
     if (!admin_ep) {
         return admin_ep.error();
@@ -188,7 +230,8 @@ Status Daemon::Start() {
                {"public", public_ep->address().to_string() + ":" + std::to_string(public_ep->port())},
                {"admin", admin_ep->address().to_string() + ":" + std::to_string(admin_ep->port())},
                {"state_dir", config_.state_dir.string()},
-               {"targets", static_cast<int>(config_.targets.size())}});
+               {"targets", static_cast<int>(config_.targets.size())},
+               {"onec", config_.onec.enabled ? config_.onec.path : std::string("off")}});
     return {};
 }
 
@@ -267,6 +310,15 @@ void Daemon::Reload() {
         }
         log::Warn("config", "keeping the running configuration",
                   {{"problems", static_cast<int>(outcome.diagnostics.size())}});
+        ReloadCounter("rejected").Inc();
+        notifier_.Ready();
+        return;
+    }
+    if (auto problems = CrossKeyProblems(*outcome.config, config_file_); !problems.empty()) {
+        for (auto const& p : problems) {
+            log::Error("config", "reload rejected", {{"problem", p}});
+        }
+        log::Warn("config", "keeping the running configuration", {{"problems", static_cast<int>(problems.size())}});
         ReloadCounter("rejected").Inc();
         notifier_.Ready();
         return;
@@ -381,6 +433,19 @@ int Daemon::Run() {
     return exit_code_;
 }
 
+// Rules that span several keys, which the per-key schema cannot express. Each message names the
+// file and the keys.
+std::vector<std::string> CrossKeyProblems(config::AppConfig const& c, std::filesystem::path const& file) {
+    std::vector<std::string> problems;
+    if (c.onec.enabled && c.onec.user.empty()) {
+        problems.push_back(file.string() + ": onec.enabled is true but onec.user is empty");
+    }
+    if (c.onec.enabled && c.onec.password.Reveal().empty()) {
+        problems.push_back(file.string() + ": onec.enabled is true but onec.password is empty (use file:onec_password)");
+    }
+    return problems;
+}
+
 }  // namespace
 
 int CheckConfig(std::filesystem::path const& file, std::ostream& out, std::ostream& err) {
@@ -390,6 +455,13 @@ int CheckConfig(std::filesystem::path const& file, std::ostream& out, std::ostre
             err << d.ToString() << "\n";
         }
         err << outcome.diagnostics.size() << " problem(s) in " << file.string() << "\n";
+        return kExitConfig;
+    }
+    if (auto problems = CrossKeyProblems(*outcome.config, file); !problems.empty()) {
+        for (auto const& p : problems) {
+            err << p << "\n";
+        }
+        err << problems.size() << " problem(s) in " << file.string() << "\n";
         return kExitConfig;
     }
     out << file.string() << ": ok\n";
@@ -404,6 +476,13 @@ int RunDaemon(std::filesystem::path const& config_file) {
         }
         std::cerr << "b2bsync: " << outcome.diagnostics.size() << " problem(s) in " << config_file.string()
                   << "; not starting\n";
+        return kExitConfig;
+    }
+    if (auto problems = CrossKeyProblems(*outcome.config, config_file); !problems.empty()) {
+        for (auto const& p : problems) {
+            std::cerr << p << "\n";
+        }
+        std::cerr << "b2bsync: " << problems.size() << " problem(s) in " << config_file.string() << "; not starting\n";
         return kExitConfig;
     }
     log::Init(outcome.config->log.level);

@@ -82,6 +82,31 @@ struct Bitrix24Config {
     std::chrono::milliseconds timeout{};
 };
 
+/// Charset of the message lines in answers to 1C.
+enum class OneCAnswerEncoding { kWindows1251, kUtf8 };
+
+/// The 1C exchange endpoint ("exchange with site" pointed at b2bsync). Off unless enabled.
+struct OneCConfig {
+    bool enabled = false;
+    std::string path;         ///< URL path 1C is configured with
+    std::string user;         ///< HTTP Basic user 1C sends
+    Secret password;          ///< HTTP Basic password
+    std::string cookie_name;  ///< session cookie name announced at checkauth
+    std::uint64_t file_limit = 0;
+    bool zip = false;
+    std::filesystem::path work_dir;  ///< after loading: absolute (default <state_dir>/onec)
+    std::uint64_t max_file_size = 0;
+    std::uint64_t max_session_size = 0;
+    std::uint64_t max_unpacked_size = 0;
+    int max_zip_ratio = 0;
+    int max_zip_entries = 0;
+    std::chrono::milliseconds import_slice{};
+    int import_slice_records = 0;
+    OneCAnswerEncoding answer_encoding{};
+    std::chrono::minutes utc_offset{};  ///< the 1C server's zone, for dates written without an offset
+    std::chrono::milliseconds session_ttl{};
+};
+
 struct AppConfig {
     std::string instance;
     /// After loading: "" resolved to $STATE_DIRECTORY (first entry) or /var/lib/b2bsync; a relative path is
@@ -95,6 +120,7 @@ struct AppConfig {
     ShutdownConfig shutdown;
     std::map<std::string, TargetConfig> targets;
     Bitrix24Config bitrix24;
+    OneCConfig onec;
 };
 
 }  // namespace b2b::config

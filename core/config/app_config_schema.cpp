@@ -7,6 +7,7 @@ namespace {
 
 using schema::Duration;
 using schema::Struct;
+using schema::UtcOffset;
 
 std::shared_ptr<schema::StructSpec<LogConfig>> LogSchema() {
     auto s = Struct<LogConfig>();
@@ -153,6 +154,69 @@ std::shared_ptr<schema::StructSpec<Bitrix24Config>> Bitrix24Schema() {
     return s;
 }
 
+std::shared_ptr<schema::StructSpec<OneCConfig>> OneCSchema() {
+    auto s = Struct<OneCConfig>();
+    s->Field("enabled", &OneCConfig::enabled, schema::Bool())
+        .Default("false")
+        .Description("Serve the 1C exchange endpoint on the public listener.");
+    s->Field("path", &OneCConfig::path, schema::String())
+        .Default("/1c_exchange.php")
+        .Description("URL path of the endpoint; 1C's exchange node is set to `http://<host>:<port><path>`.");
+    s->Field("user", &OneCConfig::user, schema::String())
+        .Default("")
+        .Description("HTTP Basic user name 1C sends (required when enabled).");
+    s->Field("password", &OneCConfig::password, schema::SecretString())
+        .Default("")
+        .Description("HTTP Basic password 1C sends (required when enabled); a secret: use `file:onec_password` "
+                     "(systemd credential) or `${ENV}`.");
+    s->Field("cookie_name", &OneCConfig::cookie_name, schema::String())
+        .Default("PHPSESSID")
+        .Description("Session cookie name announced in the checkauth answer.");
+    s->Field("file_limit", &OneCConfig::file_limit, schema::Size())
+        .Default("10MiB")
+        .Description("Largest chunk 1C may send per `mode=file` request (announced at init). Keep it below the "
+                     "body limit of every proxy in front of b2bsync.");
+    s->Field("zip", &OneCConfig::zip, schema::Bool())
+        .Default("false")
+        .Description("Announce `zip=yes`: 1C then packs each exchange into one archive.");
+    s->Field("work_dir", &OneCConfig::work_dir, schema::Path())
+        .Default("")
+        .Description("Where uploads are kept per session. Empty: `<state_dir>/onec`; relative: under state_dir.");
+    s->Field("max_file_size", &OneCConfig::max_file_size, schema::Size())
+        .Default("2GiB")
+        .Description("Largest single uploaded or unpacked file.");
+    s->Field("max_session_size", &OneCConfig::max_session_size, schema::Size())
+        .Default("8GiB")
+        .Description("Largest total of all uploads of one exchange session.");
+    s->Field("max_unpacked_size", &OneCConfig::max_unpacked_size, schema::Size())
+        .Default("8GiB")
+        .Description("Zip-bomb guard: most bytes one archive may unpack to.");
+    s->Field("max_zip_ratio", &OneCConfig::max_zip_ratio, schema::Int<int>(1, 100000))
+        .Default("200")
+        .Description("Zip-bomb guard: most an archive may expand relative to its own size.");
+    s->Field("max_zip_entries", &OneCConfig::max_zip_entries, schema::Int<int>(1, 10000000))
+        .Default("100000")
+        .Description("Zip-bomb guard: most entries in one archive.");
+    s->Field("import_slice", &OneCConfig::import_slice, Duration())
+        .Default("2s")
+        .Description("Work per `mode=import` call before answering `progress` (1C calls again).");
+    s->Field("import_slice_records", &OneCConfig::import_slice_records, schema::Int<int>(1, 10000000))
+        .Default("20000")
+        .Description("Most records per `mode=import` call.");
+    s->Field("answer_encoding", &OneCConfig::answer_encoding,
+             schema::Enum<OneCAnswerEncoding>(
+                 {{"windows-1251", OneCAnswerEncoding::kWindows1251}, {"utf-8", OneCAnswerEncoding::kUtf8}}))
+        .Default("windows-1251")
+        .Description("Charset of the message lines in answers (what Bitrix sends; every 1C version reads it).");
+    s->Field("utc_offset", &OneCConfig::utc_offset, UtcOffset())
+        .Default("+03:00")
+        .Description("UTC offset of the 1C server, for dates 1C writes without one (e.g. `+03:00` for Moscow).");
+    s->Field("session_ttl", &OneCConfig::session_ttl, Duration())
+        .Default("72h")
+        .Description("Exchange sessions idle this long are deleted with their uploads.");
+    return s;
+}
+
 std::shared_ptr<schema::StructSpec<AppConfig>> BuildAppConfigSchema() {
     auto s = Struct<AppConfig>();
     s->Field("instance", &AppConfig::instance, schema::String())
@@ -173,6 +237,8 @@ std::shared_ptr<schema::StructSpec<AppConfig>> BuildAppConfigSchema() {
         .Description("Generic outbound HTTP webhook targets, by name (letters, digits, `_`, `-`).");
     s->Field("bitrix24", &AppConfig::bitrix24, Bitrix24Schema())
         .Description("The Bitrix24 REST connector (companies, requisites, deals). Optional.");
+    s->Field("onec", &AppConfig::onec, OneCSchema())
+        .Description("The 1C exchange endpoint (1C's \"exchange with site\" pointed at b2bsync). Optional.");
     return s;
 }
 
@@ -198,6 +264,11 @@ void ResolvePaths(AppConfig& config, std::filesystem::path const& config_dir, En
     }
     if (config.store.path.is_relative()) {
         config.store.path = (config.state_dir / config.store.path).lexically_normal();
+    }
+    if (config.onec.work_dir.empty()) {
+        config.onec.work_dir = config.state_dir / "onec";
+    } else if (config.onec.work_dir.is_relative()) {
+        config.onec.work_dir = (config.state_dir / config.onec.work_dir).lexically_normal();
     }
 }
 

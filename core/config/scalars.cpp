@@ -336,4 +336,39 @@ Result<Secret> ResolveSecret(std::string_view text, Environment const& env) {
     return Secret(std::move(value));
 }
 
+Result<std::chrono::minutes> ParseUtcOffsetText(std::string_view text) {
+    auto const bad = [&] {
+        return Error::Permanent("invalid UTC offset " + QuoteText(text) + "; use +HH:MM, e.g. \"+03:00\"");
+    };
+    if (text == "Z") {
+        return std::chrono::minutes(0);
+    }
+    if (text.size() < 3 || (text[0] != '+' && text[0] != '-')) {
+        return bad();
+    }
+    auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+    if (!digit(1) || !digit(2)) {
+        return bad();
+    }
+    int const hours = (text[1] - '0') * 10 + (text[2] - '0');
+    int minutes = 0;
+    std::size_t pos = 3;
+    if (pos < text.size() && text[pos] == ':') {
+        ++pos;
+    }
+    if (pos < text.size()) {
+        if (!digit(pos) || !digit(pos + 1) || pos + 2 != text.size()) {
+            return bad();
+        }
+        minutes = (text[pos] - '0') * 10 + (text[pos + 1] - '0');
+    } else if (text.size() == 4) {  // "+03:" with nothing after the colon
+        return bad();
+    }
+    if (minutes >= 60 || hours * 60 + minutes > 18 * 60) {
+        return bad();
+    }
+    int const total = hours * 60 + minutes;
+    return std::chrono::minutes(text[0] == '-' ? -total : total);
+}
+
 }  // namespace b2b::config

@@ -41,6 +41,9 @@ Result<double> ParseReal(std::string_view text, double min, double max);
 Result<bool> ParseBool(std::string_view text);
 /// One or more `<digits><unit>` groups, units ms, s, m, h, d: "500ms", "30s", "1h30m", "7d".
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
+/// "+03:00", "-05:30", "+0300", "+03", "Z" -> minutes east of UTC, within +-18:00.
+/// Message: invalid UTC offset "X"; use +HH:MM, e.g. "+03:00"
+Result<std::chrono::minutes> ParseUtcOffsetText(std::string_view text);
 /// Bytes ("1024") or a number with B, KiB, MiB, GiB (powers of 1024) or KB, MB, GB (powers of 1000).
 Result<std::uint64_t> ParseSize(std::string_view text);
 /// "host:port" or "[v6]:port"; port 0..65535; host an IP literal or an RFC 1123 host name.

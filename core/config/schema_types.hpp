@@ -166,7 +166,19 @@ public:
     }
 };
 
+/// A fixed UTC offset: "+03:00", "-05:30", "+0300", "+03" or "Z" (time zones with daylight saving are not
+/// offsets: libstdc++ 12 has no zone database). Message: invalid UTC offset "X"; use +HH:MM, e.g. "+03:00"
+class UtcOffsetSpec final : public ScalarSpec<std::chrono::minutes> {
+public:
+    std::string TypeName() const override { return "UTC offset"; }
+    std::string Noun() const override { return "a UTC offset"; }
+    Result<std::chrono::minutes> Parse(std::string_view text, Environment const&) const override {
+        return ParseUtcOffsetText(text);
+    }
+};
+
 inline std::shared_ptr<StringSpec> String() { return std::make_shared<StringSpec>(); }
+inline std::shared_ptr<UtcOffsetSpec> UtcOffset() { return std::make_shared<UtcOffsetSpec>(); }
 inline std::shared_ptr<BoolSpec> Bool() { return std::make_shared<BoolSpec>(); }
 template <class I = int>
 std::shared_ptr<IntSpec<I>> Int(std::int64_t min, std::int64_t max) {

@@ -128,3 +128,26 @@ TEST(Suggest, ClosestMatchOnlyForPlausibleTypos) {
 
 }  // namespace
 }  // namespace b2b::config
+
+namespace b2b::config {
+namespace {
+
+TEST(UtcOffset, AcceptsTheUsualSpellings) {
+    EXPECT_EQ(ParseUtcOffsetText("+03:00").value(), std::chrono::minutes(180));
+    EXPECT_EQ(ParseUtcOffsetText("-05:30").value(), std::chrono::minutes(-330));
+    EXPECT_EQ(ParseUtcOffsetText("+0300").value(), std::chrono::minutes(180));
+    EXPECT_EQ(ParseUtcOffsetText("+03").value(), std::chrono::minutes(180));
+    EXPECT_EQ(ParseUtcOffsetText("Z").value(), std::chrono::minutes(0));
+    EXPECT_EQ(ParseUtcOffsetText("+18:00").value(), std::chrono::minutes(1080));
+}
+
+TEST(UtcOffset, RejectsZonesAndNonsenseWithOneMessage) {
+    for (std::string_view bad : {"Europe/Moscow", "3", "+3:00", "+03:60", "+19:00", "+03:", "+03:0", "MSK", ""}) {
+        auto r = ParseUtcOffsetText(bad);
+        ASSERT_FALSE(r.has_value()) << bad;
+        EXPECT_EQ(r.error().message, "invalid UTC offset \"" + std::string(bad) + "\"; use +HH:MM, e.g. \"+03:00\"");
+    }
+}
+
+}  // namespace
+}  // namespace b2b::config
