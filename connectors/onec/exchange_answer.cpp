@@ -14,6 +14,8 @@ char const* ToString(AnswerStatus status) noexcept {
             return "progress";
         case AnswerStatus::kFailure:
             return "failure";
+        case AnswerStatus::kError:
+            return "error";
         case AnswerStatus::kNone:
             return "";
     }
@@ -44,6 +46,20 @@ ExchangeAnswer ExchangeAnswer::Failure(std::string reason_label, std::string mes
 ExchangeAnswer ExchangeAnswer::Unauthorized(std::string message) {
     ExchangeAnswer answer = Failure("auth", std::move(message));
     answer.http_status = 401;
+    return answer;
+}
+
+ExchangeAnswer ExchangeAnswer::Refused() {
+    ExchangeAnswer answer;
+    answer.status = AnswerStatus::kError;
+    return answer;
+}
+
+ExchangeAnswer ExchangeAnswer::Document(std::string body, std::string content_type) {
+    ExchangeAnswer answer;
+    answer.status = AnswerStatus::kNone;
+    answer.document = std::move(body);
+    answer.content_type = std::move(content_type);
     return answer;
 }
 
@@ -92,8 +108,13 @@ std::string EncodeAnswerBody(ExchangeAnswer const& answer, AnswerEncoding encodi
 http::Response MakeExchangeResponse(ExchangeAnswer const& answer, AnswerEncoding encoding, unsigned http_version) {
     namespace bh = http::beast_http;
     http::Response response{static_cast<bh::status>(answer.http_status), http_version};
-    response.set(bh::field::content_type, encoding == AnswerEncoding::kWindows1251 ? "text/plain; charset=windows-1251"
-                                                                                    : "text/plain; charset=utf-8");
+    if (answer.document) {
+        response.set(bh::field::content_type, answer.content_type);
+    } else {
+        response.set(bh::field::content_type, encoding == AnswerEncoding::kWindows1251
+                                                  ? "text/plain; charset=windows-1251"
+                                                  : "text/plain; charset=utf-8");
+    }
     response.set(bh::field::cache_control, "no-store");
     if (answer.http_status == 401) {
         response.set(bh::field::www_authenticate, "Basic realm=\"b2bsync 1C exchange\", charset=\"UTF-8\"");
@@ -101,7 +122,7 @@ http::Response MakeExchangeResponse(ExchangeAnswer const& answer, AnswerEncoding
     if (!answer.set_cookie.empty()) {
         response.set(bh::field::set_cookie, answer.set_cookie + "; Path=/; HttpOnly");
     }
-    response.body() = EncodeAnswerBody(answer, encoding);
+    response.body() = answer.document ? *answer.document : EncodeAnswerBody(answer, encoding);
     response.prepare_payload();
     return response;
 }

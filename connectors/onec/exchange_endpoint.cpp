@@ -14,6 +14,7 @@
 #include "connectors/onec/exchange_files.hpp"
 #include "connectors/onec/exchange_import.hpp"
 #include "connectors/onec/exchange_request.hpp"
+#include "connectors/onec/exchange_sale.hpp"
 #include "connectors/onec/exchange_store.hpp"
 #include "connectors/onec/exchange_zip.hpp"
 #include "core/http/auth.hpp"
@@ -25,7 +26,6 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr char const* kLog = "onec.exchange";
-constexpr char const* kOurCmlVersion = "2.10";  // the sale init answer's version= line
 
 std::string RandomHex32() {
     // random_device is the kernel's CSPRNG on Linux: these values are bearer tokens.
@@ -84,6 +84,7 @@ ExchangeAnswer StoreFailure(Error const& error) {
 struct OneCExchangeEndpoint::Core {
     OneCExchangeOptions options;
     ExchangeStore store;
+    OrderFeed feed;
     Clock const& clock;
     metrics::Registry& metrics;
     asio::any_io_executor worker;
@@ -99,6 +100,7 @@ struct OneCExchangeEndpoint::Core {
          ImportSinkFactory s, ExchangeHooks h)
         : options(std::move(o)),
           store(db, c),
+          feed(db, c),
           clock(c),
           metrics(m),
           worker(std::move(w)),
@@ -144,10 +146,10 @@ struct OneCExchangeEndpoint::Core {
 
     ExchangeAnswer Dispatch(http::Request const& request, QueryParams const& params, std::string const& type,
                             std::string const& mode) {
-        if (type == "sale") {
-            return ExchangeAnswer::Failure("sale_disabled", "sale exchange is not enabled yet");
+        if (type == "sale" && !options.sale_enabled) {
+            return ExchangeAnswer::Failure("sale_disabled", "sale exchange is disabled in b2bsync");
         }
-        if (type != "catalog") {
+        if (type != "catalog" && type != "sale") {
             return ExchangeAnswer::Failure("unknown_type", "Unknown command type.");
         }
         bool const basic_ok = http::CheckBasicAuth(request, options.user, options.password);
@@ -158,7 +160,10 @@ struct OneCExchangeEndpoint::Core {
             return CheckAuth(type);
         }
         ExchangeAnswer refusal;
-        auto session = ResolveSession(request, params, type, basic_ok, refusal);
+        // The sale commit point trusts only the session's own cookie, as Bitrix does: a success that
+        // lands in another session must not confirm orders that session never received.
+        auto session = type == "sale" && mode == "success" ? CommitSession(request, type, basic_ok, refusal)
+                                                           : ResolveSession(request, params, type, basic_ok, refusal);
         if (!session) {
             return refusal;
         }
@@ -186,6 +191,12 @@ struct OneCExchangeEndpoint::Core {
         if (mode == "complete") {
             return Complete(*session);
         }
+        if (type == "sale" && mode == "query") {
+            return Query(*session);
+        }
+        if (type == "sale" && mode == "success") {
+            return Commit(*session);
+        }
         return ExchangeAnswer::Failure("unknown_mode", "unknown mode " + mode);
     }
 
@@ -210,10 +221,43 @@ struct OneCExchangeEndpoint::Core {
             return StoreFailure(st.error());
         }
         log::Info(kLog, "session started", {{"type", type}, {"session", session.id}});
-        auto answer = ExchangeAnswer::Success({options.cookie_name, session.cookie, "sessid=" + session.sessid,
-                                               "timestamp=" + std::to_string(now / 1000)});
+        auto answer = ExchangeAnswer::Success({options.cookie_name, session.cookie, "sessid=" + session.sessid});
+        // The timestamp is for catalog's mode=deactivate; Bitrix's sale checkauth has none (§2.2).
+        if (type == "catalog") {
+            answer.lines.push_back("timestamp=" + std::to_string(now / 1000));
+        }
         answer.set_cookie = options.cookie_name + "=" + session.cookie;
         return answer;
+    }
+
+    // The session named by the request's cookie, if any.
+    Result<std::optional<ExchangeSession>> CookieSession(http::Request const& request, std::string const& type) {
+        auto cookie_header = request.find(http::beast_http::field::cookie);
+        if (cookie_header == request.end()) {
+            return std::optional<ExchangeSession>();
+        }
+        auto cookie = FindCookie(cookie_header->value(), options.cookie_name);
+        if (!cookie) {
+            return std::optional<ExchangeSession>();
+        }
+        return store.FindByCookie(type, *cookie);
+    }
+
+    // sale mode=success: the cookie must name the session; otherwise `error` (Bitrix), or 401 when
+    // the call carries neither a cookie nor valid credentials.
+    std::optional<ExchangeSession> CommitSession(http::Request const& request, std::string const& type,
+                                                 bool basic_ok, ExchangeAnswer& refusal) {
+        auto found = CookieSession(request, type);
+        if (!found) {
+            refusal = StoreFailure(found.error());
+            return std::nullopt;
+        }
+        if (*found) {
+            return **found;
+        }
+        bool const has_cookie = request.find(http::beast_http::field::cookie) != request.end();
+        refusal = !basic_ok && !has_cookie ? Unauthorized(request) : ExchangeAnswer::Refused();
+        return std::nullopt;
     }
 
     // Cookie first; without one, Basic credentials pick the session named by sessid, else the latest
@@ -221,18 +265,13 @@ struct OneCExchangeEndpoint::Core {
     // Returns nullopt with `refusal` set when the call is not authenticated or the store failed.
     std::optional<ExchangeSession> ResolveSession(http::Request const& request, QueryParams const& params,
                                                   std::string const& type, bool basic_ok, ExchangeAnswer& refusal) {
-        auto cookie_header = request.find(http::beast_http::field::cookie);
-        if (cookie_header != request.end()) {
-            if (auto cookie = FindCookie(cookie_header->value(), options.cookie_name)) {
-                auto found = store.FindByCookie(type, *cookie);
-                if (!found) {
-                    refusal = StoreFailure(found.error());
-                    return std::nullopt;
-                }
-                if (*found) {
-                    return **found;
-                }
-            }
+        auto by_cookie = CookieSession(request, type);
+        if (!by_cookie) {
+            refusal = StoreFailure(by_cookie.error());
+            return std::nullopt;
+        }
+        if (*by_cookie) {
+            return **by_cookie;
         }
         if (!basic_ok) {
             refusal = Unauthorized(request);
@@ -265,13 +304,21 @@ struct OneCExchangeEndpoint::Core {
         if (auto st = store.ClearFiles(session.id); !st) {
             return StoreFailure(st.error());
         }
+        auto version = params.find("version");
+        std::optional<std::string_view> client_version;
+        if (version != params.end()) {
+            client_version = version->second;
+        }
+        if (auto st = store.SetClientVersion(session.id, client_version); !st) {
+            return StoreFailure(st.error());
+        }
         ExchangeAnswer answer;
         answer.status = AnswerStatus::kNone;
         answer.lines = {std::string("zip=") + (options.zip ? "yes" : "no"),
                         "file_limit=" + std::to_string(options.file_limit)};
-        if (session.exchange_type == "sale" && params.contains("version")) {
+        if (session.exchange_type == "sale" && client_version) {
             answer.lines.push_back("sessid=" + session.sessid);
-            answer.lines.push_back(std::string("version=") + kOurCmlVersion);
+            answer.lines.push_back(std::string("version=") + ToString(options.sale_schema_version));
         }
         return answer;
     }
@@ -310,7 +357,33 @@ struct OneCExchangeEndpoint::Core {
             return StoreFailure(st.error());
         }
         upload_bytes.Inc(body.size());
+        if (session.exchange_type == "sale" && !session.client_version) {
+            return ImportNow(session, *name, *written);
+        }
         return ExchangeAnswer::Success();
+    }
+
+    // Old 1C (no version at init) never calls mode=import for sale: the upload is imported in the
+    // same request, and only problems are reported after `success` (commerceml.md §1.7).
+    ExchangeAnswer ImportNow(ExchangeSession const& session, std::string const& name, std::uint64_t size) {
+        if (size == 0) {
+            return ExchangeAnswer::Failure("empty_file", kEmptySaleFile);
+        }
+        for (;;) {
+            std::uint64_t skipped = 0;
+            ExchangeAnswer answer = ImportNamed(session, name, skipped);
+            if (answer.status == AnswerStatus::kProgress) {
+                continue;  // every slice reads at least one record or ends the file
+            }
+            if (answer.status == AnswerStatus::kSuccess) {
+                answer.lines.clear();
+                if (skipped > 0) {
+                    answer.lines.push_back(name + ": " + std::to_string(skipped) +
+                                           " records could not be read and were skipped");
+                }
+            }
+            return answer;
+        }
     }
 
     // One pending archive per call, so a big one does not hold the request for long twice.
@@ -353,22 +426,28 @@ struct OneCExchangeEndpoint::Core {
         if (!name) {
             return ExchangeAnswer::Failure("filename", name.error().message);
         }
+        std::uint64_t skipped = 0;
+        return ImportNamed(session, *name, skipped);
+    }
+
+    // One slice of `name`; `skipped` receives the file's count of unreadable records when it is done.
+    ExchangeAnswer ImportNamed(ExchangeSession const& session, std::string const& name, std::uint64_t& skipped) {
         if (auto unpacked = UnpackPending(session)) {
             return *unpacked;
         }
-        auto row = store.GetFile(session.id, *name);
+        auto row = store.GetFile(session.id, name);
         if (!row) {
             return StoreFailure(row.error());
         }
         if (!*row) {
-            return ExchangeAnswer::Failure("not_uploaded", "file " + *name + " was not uploaded in this session");
+            return ExchangeAnswer::Failure("not_uploaded", "file " + name + " was not uploaded in this session");
         }
         ExchangeFile const& file = **row;
         if (file.failure) {
             return ExchangeAnswer::Failure("failed_file", *file.failure);
         }
         if (file.done) {
-            return ExchangeAnswer::Success({*name + ": already processed in this session"});
+            return ExchangeAnswer::Success({name + ": already processed in this session"});
         }
         ImportCursor cursor;
         if (file.checkpoint) {
@@ -378,8 +457,8 @@ struct OneCExchangeEndpoint::Core {
             }
             cursor = std::move(*decoded);
         }
-        auto const path = WorkDir(session) / *name;
-        ImportContext const context{session.id, session.exchange_type, *name, path, cursor.started};
+        auto const path = WorkDir(session) / name;
+        ImportContext const context{session.id, session.exchange_type, name, path, cursor.started};
         auto sink = sinks ? sinks(context) : nullptr;
         if (!sink) {
             return ExchangeAnswer::Failure("not_configured", "import is not configured in b2bsync");
@@ -388,29 +467,30 @@ struct OneCExchangeEndpoint::Core {
         limits.budget = options.import_slice;
         limits.max_records = std::max<std::size_t>(1, options.import_slice_records);
         limits.reader.default_utc_offset = options.default_utc_offset;
-        auto const outcome = RunImportSlice(path, *name, cursor, *sink, limits);
+        auto const outcome = RunImportSlice(path, name, cursor, *sink, limits);
         import_records.Inc(outcome.records_in_slice);
         switch (outcome.kind) {
             case SliceOutcome::Kind::kProgress:
-                if (auto st = store.SaveCheckpoint(session.id, *name, EncodeCursor(cursor)); !st) {
+                if (auto st = store.SaveCheckpoint(session.id, name, EncodeCursor(cursor)); !st) {
                     return StoreFailure(st.error());
                 }
-                return ExchangeAnswer::Progress(std::to_string(outcome.records_total) + " records of file " + *name +
+                return ExchangeAnswer::Progress(std::to_string(outcome.records_total) + " records of file " + name +
                                                 ", " + std::to_string(outcome.percent) + "%");
             case SliceOutcome::Kind::kDone: {
-                if (auto st = store.MarkDone(session.id, *name, EncodeCursor(cursor)); !st) {
+                if (auto st = store.MarkDone(session.id, name, EncodeCursor(cursor)); !st) {
                     return StoreFailure(st.error());
                 }
-                std::string line = *name + ": " + std::to_string(outcome.records_total) + " records imported";
+                std::string line = name + ": " + std::to_string(outcome.records_total) + " records imported";
                 if (cursor.skipped > 0) {
                     line += ", " + std::to_string(cursor.skipped) + " skipped";
                 }
+                skipped = cursor.skipped;
                 std::vector<std::string> lines{std::move(line)};
                 if (auto summary = sink->Summary(); !summary.empty()) {
                     lines.push_back(std::move(summary));
                 }
                 log::Info(kLog, "file imported",
-                          {{"session", session.id}, {"file", *name}, {"records", outcome.records_total},
+                          {{"session", session.id}, {"file", name}, {"records", outcome.records_total},
                            {"skipped", cursor.skipped}});
                 return ExchangeAnswer::Success(std::move(lines));
             }
@@ -418,12 +498,41 @@ struct OneCExchangeEndpoint::Core {
                 break;
         }
         if (outcome.document_error) {
-            if (auto st = store.MarkFailed(session.id, *name, outcome.error); !st) {
+            if (auto st = store.MarkFailed(session.id, name, outcome.error); !st) {
                 return StoreFailure(st.error());
             }
             return ExchangeAnswer::Failure("xml", outcome.error);
         }
         return ExchangeAnswer::Failure("sink", outcome.error);
+    }
+
+    ExchangeAnswer Query(ExchangeSession const& session) {
+        WriterOptions writer;
+        writer.schema_version = options.sale_schema_version;
+        writer.encoding = options.sale_encoding;
+        writer.generated_at = ZonedTime{std::chrono::sys_time<std::chrono::milliseconds>(
+                                            std::chrono::milliseconds(clock.NowMillis())),
+                                        options.default_utc_offset};
+        auto result = AnswerSaleQuery(feed, session.id, writer);
+        for (auto const& problem : result.unwritable) {
+            metrics.GetCounter("b2b_onec_sale_unwritable_orders_total", "Orders left out of a sale query answer")
+                .Inc();
+            log::Warn(kLog, "order left out of the query answer; it stays queued",
+                      {{"session", session.id}, {"problem", problem}});
+        }
+        if (result.answer.document) {
+            log::Info(kLog, "orders offered to 1C", {{"session", session.id}, {"orders", result.offered}});
+        }
+        return std::move(result.answer);
+    }
+
+    ExchangeAnswer Commit(ExchangeSession const& session) {
+        std::size_t confirmed = 0;
+        auto answer = AnswerSaleSuccess(feed, session.id, confirmed);
+        if (answer.status == AnswerStatus::kSuccess) {
+            log::Info(kLog, "1C confirmed the orders it received", {{"session", session.id}, {"orders", confirmed}});
+        }
+        return answer;
     }
 
     ExchangeAnswer Deactivate(ExchangeSession const& session, QueryParams const& params) {

@@ -12,15 +12,24 @@
 
 namespace b2b::onec {
 
-/// The server side of 1C's "exchange with site" (commerceml.md §1, §2.1, §6) for `type=catalog`:
-/// 1C can point at b2bsync instead of a Bitrix site and work unchanged.
+/// The server side of 1C's "exchange with site" (commerceml.md §1, §2.1, §2.2, §6) for
+/// `type=catalog` and `type=sale`: 1C can point at b2bsync instead of a Bitrix site and work unchanged.
 ///
 /// Modes: checkauth (HTTP Basic; answers cookie, `sessid=` and `timestamp=` lines; the session is
 /// persisted in the store), init (empties the session's work directory; `zip=`/`file_limit=`),
 /// file (appends the raw body under a canonicalised name, size caps), import (bounded slices on the
 /// worker executor, cursor persisted per file so a daemon restart resumes; zip archives unpacked on
-/// the first import calls with a zip-bomb guard), deactivate and complete (hooks). `type=sale`
-/// answers `failure\nsale exchange is not enabled yet`.
+/// the first import calls with a zip-bomb guard), deactivate and complete (hooks).
+///
+/// `type=sale` (options.sale_enabled; otherwise every call answers `failure`): the same sessions;
+/// init remembers whether 1C sent `version=` ("new" 1C) and then adds the `sessid=` and
+/// `version=<sale_schema_version>` lines; query answers the pending orders of the OrderFeed as the
+/// CommerceML document itself (`application/xml`, sale_schema_version / sale_encoding) and records
+/// them as offered to the session; success confirms exactly those (at-least-once, §6 quirk 10) and
+/// answers `error` unless the cookie names the session. file from old 1C imports at once (`success`
+/// plus problem lines, `failure\nФайл для импорта пуст.` for no bytes); from new 1C it only stores
+/// and import runs in slices as for catalog. Either way the documents reach the sink factory with
+/// ImportContext.exchange_type "sale".
 ///
 /// Every call after checkauth is accepted with the session cookie or with Basic credentials; a
 /// `sessid` that does not match the session is refused. Missing or wrong credentials answer HTTP 401

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "connectors/onec/cml_reader.hpp"
+#include "connectors/onec/cml_writer.hpp"
 #include "core/util/error.hpp"
 
 namespace b2b::onec {
@@ -44,12 +45,19 @@ struct OneCExchangeOptions {
     std::chrono::minutes default_utc_offset{0};  ///< 1C server's zone for dates without an offset
     /// Sessions not seen for this long are deleted (rows and work directory) at the next checkauth.
     std::chrono::hours session_ttl{72};
+    /// type=sale (commerceml.md §1.7): off answers every sale call `failure` (the orders stay queued).
+    bool sale_enabled = true;
+    /// ВерсияСхемы of the mode=query answer, also announced as init's `version=` line to new 1C.
+    /// k31 wraps each Документ in Контейнер (the 1C-Bitrix module for CML 3.x needs it).
+    CmlSchemaVersion sale_schema_version = CmlSchemaVersion::k208;
+    /// Bytes of the mode=query answer: windows-1251 (Bitrix's choice, §6 quirk 12) or UTF-8 with BOM.
+    CmlOutputEncoding sale_encoding = CmlOutputEncoding::kWindows1251;
 };
 
 /// What an import sink is told about the file it receives.
 struct ImportContext {
     std::string session_id;      ///< stable for the whole exchange (use it as the landing's exchange id)
-    std::string exchange_type;   ///< "catalog" (later "sale")
+    std::string exchange_type;   ///< "catalog" or "sale" (1C's order documents)
     std::string file_name;       ///< canonical relative name, e.g. "goods/1/import___x.xml"
     std::filesystem::path path;  ///< where the file lies (its folder is the base for image paths)
     bool resumed = false;        ///< false only for the first slice of the file

@@ -28,8 +28,8 @@ auto InTransaction(store::Database& db, std::string_view purpose, Body body) -> 
 
 
 ExchangeSession ReadSession(Statement const& s) {
-    return ExchangeSession{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
-                           s.ColumnInt64(4), s.ColumnInt64(5), s.ColumnText(6)};
+    return ExchangeSession{s.ColumnText(0),  s.ColumnText(1),  s.ColumnText(2), s.ColumnText(3),
+                           s.ColumnInt64(4), s.ColumnInt64(5), s.ColumnText(6), s.ColumnOptionalText(7)};
 }
 
 Result<std::optional<ExchangeSession>> OneSession(Statement& s) {
@@ -76,7 +76,7 @@ Result<std::optional<ExchangeSession>> ExchangeStore::FindByCookie(std::string_v
                                                                    std::string_view cookie) {
     return InTransaction(db_, "find exchange session", [&](Transaction& tx) -> Result<std::optional<ExchangeSession>> {
         auto s = tx.Prepare("find exchange session by cookie",
-                            "SELECT id, exchange_type, cookie, sessid, created_at, last_seen, state"
+                            "SELECT id, exchange_type, cookie, sessid, created_at, last_seen, state, client_version"
                             " FROM exchange_sessions WHERE cookie = ?1 AND exchange_type = ?2");
         if (!s) {
             return s.error();
@@ -90,7 +90,7 @@ Result<std::optional<ExchangeSession>> ExchangeStore::FindBySessid(std::string_v
                                                                    std::string_view sessid) {
     return InTransaction(db_, "find exchange session", [&](Transaction& tx) -> Result<std::optional<ExchangeSession>> {
         auto s = tx.Prepare("find exchange session by sessid",
-                            "SELECT id, exchange_type, cookie, sessid, created_at, last_seen, state"
+                            "SELECT id, exchange_type, cookie, sessid, created_at, last_seen, state, client_version"
                             " FROM exchange_sessions WHERE sessid = ?1 AND exchange_type = ?2");
         if (!s) {
             return s.error();
@@ -103,7 +103,7 @@ Result<std::optional<ExchangeSession>> ExchangeStore::FindBySessid(std::string_v
 Result<std::optional<ExchangeSession>> ExchangeStore::Latest(std::string_view exchange_type) {
     return InTransaction(db_, "find exchange session", [&](Transaction& tx) -> Result<std::optional<ExchangeSession>> {
         auto s = tx.Prepare("find latest exchange session",
-                            "SELECT id, exchange_type, cookie, sessid, created_at, last_seen, state"
+                            "SELECT id, exchange_type, cookie, sessid, created_at, last_seen, state, client_version"
                             " FROM exchange_sessions WHERE exchange_type = ?1 ORDER BY last_seen DESC, created_at DESC"
                             " LIMIT 1");
         if (!s) {
@@ -134,6 +134,14 @@ Status ExchangeStore::SetState(std::string_view session_id, std::string_view sta
         return RunStatement(tx, "set exchange session state",
                             "UPDATE exchange_sessions SET state = ?2, last_seen = ?3 WHERE id = ?1",
                             [&](Statement& s) { s.Bind(1, session_id).Bind(2, state).Bind(3, clock_.NowMillis()); });
+    });
+}
+
+Status ExchangeStore::SetClientVersion(std::string_view session_id, std::optional<std::string_view> version) {
+    return InTransaction(db_, "set exchange client version", [&](Transaction& tx) -> Status {
+        return RunStatement(tx, "set exchange client version",
+                            "UPDATE exchange_sessions SET client_version = ?2 WHERE id = ?1",
+                            [&](Statement& s) { s.Bind(1, session_id).BindOptional(2, version); });
     });
 }
 

@@ -21,6 +21,9 @@ struct ExchangeSession {
     UnixMillis created_at = 0;
     UnixMillis last_seen = 0;
     std::string state = "open";
+    /// The CommerceML version 1C sent with mode=init (migration 0005); nullopt for "old" 1C or
+    /// before init. Decides how sale uploads are processed (commerceml.md §1.7).
+    std::optional<std::string> client_version;
 };
 
 /// A row of exchange_files.
@@ -45,6 +48,8 @@ public:
     Result<std::optional<ExchangeSession>> Latest(std::string_view exchange_type);
     Status Touch(std::string_view session_id);
     Status SetState(std::string_view session_id, std::string_view state);
+    /// Remembers what mode=init said about 1C's version (nullopt: it sent none).
+    Status SetClientVersion(std::string_view session_id, std::optional<std::string_view> version);
     /// Deletes sessions (and their file rows) not seen since `before`; returns their ids.
     Result<std::vector<std::string>> DeleteIdleSince(UnixMillis before);
 

@@ -135,12 +135,13 @@ TEST_F(ExchangeEndpointTest, WrongOrMissingCredentialsAnswer401) {
 }
 
 TEST_F(ExchangeEndpointTest, UnknownTypeModeAndSaleAnswers) {
+    options_.sale_enabled = false;
     StartServer();
     CheckAuth();
     EXPECT_EQ(Get("type=reference&mode=init", Cookie()).body, "failure\nUnknown command type.");
     EXPECT_EQ(Get("type=catalog&mode=frobnicate", Cookie()).body, "failure\nunknown mode frobnicate");
     EXPECT_EQ(Get("type=sale&mode=checkauth", {{"Authorization", kBasic}}).body,
-              "failure\nsale exchange is not enabled yet");
+              "failure\nsale exchange is disabled in b2bsync");
 }
 
 TEST_F(ExchangeEndpointTest, RefusesTraversalAbsoluteAndScriptNames) {

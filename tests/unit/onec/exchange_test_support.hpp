@@ -28,6 +28,7 @@ namespace b2b::onec::test {
 struct SinkLog {
     std::mutex mutex;
     std::vector<std::string> flushed;  ///< product ids in Flush order
+    std::vector<CmlDocument> documents;  ///< Документ records in Flush order (sale)
     std::vector<std::string> headers;  ///< element paths of OnHeader calls, in order
     std::vector<ImportContext> contexts;
     int flushes = 0;
@@ -46,6 +47,8 @@ public:
         std::lock_guard lock(log_->mutex);
         log_->flushed.insert(log_->flushed.end(), pending_.begin(), pending_.end());
         pending_.clear();
+        log_->documents.insert(log_->documents.end(), pending_documents_.begin(), pending_documents_.end());
+        pending_documents_.clear();
         ++log_->flushes;
         return {};
     }
@@ -66,10 +69,15 @@ public:
         pending_.push_back(product.id.value());
         return {};
     }
+    Status OnDocument(CmlDocument const& document) override {
+        pending_documents_.push_back(document);
+        return {};
+    }
 
 private:
     std::shared_ptr<SinkLog> log_;
     std::vector<std::string> pending_;
+    std::vector<CmlDocument> pending_documents_;
 };
 
 inline constexpr char const* kBasic = "Basic c2l0ZTpzZWNyZXQ=";  // site:secret (commerceml.md §2.1)
@@ -191,12 +199,12 @@ protected:
         return client_->Post(Target(query), std::move(body), headers);
     }
 
-    /// checkauth with Basic; remembers cookie and sessid.
+    /// checkauth of type_ with Basic; remembers cookie and sessid.
     void CheckAuth() {
-        auto const r = Get("type=catalog&mode=checkauth", {{"Authorization", kBasic}});
+        auto const r = Get("type=" + type_ + "&mode=checkauth", {{"Authorization", kBasic}});
         ASSERT_EQ(r.status, 200) << r.body;
         auto const lines = Lines(r.body);
-        ASSERT_EQ(lines.size(), 5u) << r.body;
+        ASSERT_EQ(lines.size(), type_ == "sale" ? 4u : 5u) << r.body;
         cookie_ = lines[1] + "=" + lines[2];
         sessid_ = lines[3].substr(7);
     }
@@ -206,7 +214,7 @@ protected:
     /// Uploads `content` in chunks of file_limit bytes, expecting `success` for each.
     void Upload(std::string const& filename, std::string const& content) {
         for (std::size_t at = 0; at < content.size(); at += options_.file_limit) {
-            auto const r = Post("type=catalog&mode=file&filename=" + filename + "&sessid=" + sessid_,
+            auto const r = Post("type=" + type_ + "&mode=file&filename=" + filename + "&sessid=" + sessid_,
                                 content.substr(at, options_.file_limit), Cookie());
             ASSERT_EQ(r.body, "success") << filename << " at " << at;
         }
@@ -216,7 +224,7 @@ protected:
     std::vector<std::string> ImportAll(std::string const& filename, int max_calls = 100) {
         std::vector<std::string> answers;
         for (int i = 0; i < max_calls; ++i) {
-            auto const r = Get("type=catalog&mode=import&filename=" + filename + "&sessid=" + sessid_, Cookie());
+            auto const r = Get("type=" + type_ + "&mode=import&filename=" + filename + "&sessid=" + sessid_, Cookie());
             answers.push_back(r.body);
             if (!r.body.starts_with("progress\n")) {
                 break;
@@ -249,6 +257,7 @@ protected:
     using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 
     b2b::test::TempDir dir_;
+    std::string type_ = "catalog";  ///< the exchange type the helpers speak
     OneCExchangeOptions options_;
     FakeClock clock_{kStart};
     metrics::Registry registry_;
