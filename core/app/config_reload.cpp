@@ -32,7 +32,9 @@ std::vector<std::string> RestartRequiredChanges(config::AppConfig const& a, conf
               a.onec.password.Reveal() != b.onec.password.Reveal() || a.onec.file_limit != b.onec.file_limit ||
               a.onec.zip != b.onec.zip || a.onec.work_dir != b.onec.work_dir ||
               a.onec.import_slice != b.onec.import_slice || a.onec.answer_encoding != b.onec.answer_encoding ||
-              a.onec.utc_offset != b.onec.utc_offset,
+              a.onec.utc_offset != b.onec.utc_offset || a.onec.sale_enabled != b.onec.sale_enabled ||
+              a.onec.sale_schema_version != b.onec.sale_schema_version ||
+              a.onec.sale_encoding != b.onec.sale_encoding,
           "onec");
     bool same_targets = a.targets.size() == b.targets.size();
     for (auto const& [name, _] : a.targets) {

@@ -73,6 +73,26 @@ onec::OneCExchangeOptions ToExchangeOptions(config::OneCConfig const& c) {
                                                                               : onec::AnswerEncoding::kWindows1251;
     o.default_utc_offset = c.utc_offset;
     o.session_ttl = std::chrono::duration_cast<std::chrono::hours>(c.session_ttl);
+    o.sale_enabled = c.sale_enabled;
+    switch (c.sale_schema_version) {
+        case config::OneCSchemaVersion::k205:
+            o.sale_schema_version = onec::CmlSchemaVersion::k205;
+            break;
+        case config::OneCSchemaVersion::k208:
+            o.sale_schema_version = onec::CmlSchemaVersion::k208;
+            break;
+        case config::OneCSchemaVersion::k209:
+            o.sale_schema_version = onec::CmlSchemaVersion::k209;
+            break;
+        case config::OneCSchemaVersion::k210:
+            o.sale_schema_version = onec::CmlSchemaVersion::k210;
+            break;
+        case config::OneCSchemaVersion::k31:
+            o.sale_schema_version = onec::CmlSchemaVersion::k31;
+            break;
+    }
+    o.sale_encoding = c.sale_encoding == config::OneCAnswerEncoding::kUtf8 ? onec::CmlOutputEncoding::kUtf8Bom
+                                                                            : onec::CmlOutputEncoding::kWindows1251;
     return o;
 }
 

@@ -85,6 +85,9 @@ struct Bitrix24Config {
 /// Charset of the message lines in answers to 1C.
 enum class OneCAnswerEncoding { kWindows1251, kUtf8 };
 
+/// CommerceML schema version of the orders b2bsync sends to 1C.
+enum class OneCSchemaVersion { k205, k208, k209, k210, k31 };
+
 /// The 1C exchange endpoint ("exchange with site" pointed at b2bsync). Off unless enabled.
 struct OneCConfig {
     bool enabled = false;
@@ -105,6 +108,9 @@ struct OneCConfig {
     OneCAnswerEncoding answer_encoding{};
     std::chrono::minutes utc_offset{};  ///< the 1C server's zone, for dates written without an offset
     std::chrono::milliseconds session_ttl{};
+    bool sale_enabled = false;
+    OneCSchemaVersion sale_schema_version{};
+    OneCAnswerEncoding sale_encoding{};  ///< utf-8 is sent with a BOM (1C rejects UTF-8 orders without one)
 };
 
 struct AppConfig {

@@ -214,6 +214,24 @@ std::shared_ptr<schema::StructSpec<OneCConfig>> OneCSchema() {
     s->Field("session_ttl", &OneCConfig::session_ttl, Duration())
         .Default("72h")
         .Description("Exchange sessions idle this long are deleted with their uploads.");
+    s->Field("sale_enabled", &OneCConfig::sale_enabled, schema::Bool())
+        .Default("true")
+        .Description("Serve `type=sale`: 1C fetches orders (`query`, committed by `success`) and uploads its order "
+                     "documents.");
+    s->Field("sale_schema_version", &OneCConfig::sale_schema_version,
+             schema::Enum<OneCSchemaVersion>({{"2.05", OneCSchemaVersion::k205},
+                                              {"2.08", OneCSchemaVersion::k208},
+                                              {"2.09", OneCSchemaVersion::k209},
+                                              {"2.10", OneCSchemaVersion::k210},
+                                              {"3.1", OneCSchemaVersion::k31}}))
+        .Default("2.08")
+        .Description("CommerceML version of the orders sent to 1C; `3.1` wraps each in `<Контейнер>` (1C-Bitrix "
+                     "module 6.5+).");
+    s->Field("sale_encoding", &OneCConfig::sale_encoding,
+             schema::Enum<OneCAnswerEncoding>(
+                 {{"windows-1251", OneCAnswerEncoding::kWindows1251}, {"utf-8", OneCAnswerEncoding::kUtf8}}))
+        .Default("windows-1251")
+        .Description("Encoding of the orders XML: windows-1251 (what Bitrix sends) or UTF-8 with a BOM.");
     return s;
 }
 

@@ -142,5 +142,31 @@ TEST_F(OneCExchange, DaemonKilledMidImportThenTheNextExchangeCompletesWithWholeD
     EXPECT_EQ(daemon_.Stop(), 0);
 }
 
+TEST_F(OneCExchange, SaleExchangeServesTheOrderFeedAndLands1CsOrderDocuments) {
+    StartDaemon();
+    auto const orders = daemon_.dir() / "orders-from-b2bsync.xml";
+    for (bool old_1c : {false, true}) {
+        std::vector<std::string> args = {"--url",
+                                         "http://127.0.0.1:" + std::to_string(daemon_.public_port()) +
+                                             "/1c_exchange.php",
+                                         "--user", "exchange", "--password-env", "B2B_TEST_ONEC_PASSWORD", "--type",
+                                         "sale", "--save-orders", orders.string(), "--documents",
+                                         (kFixtures / "argentcrusade" / "documents-example.xml").string()};
+        if (old_1c) {
+            args.push_back("--old-1c");
+        }
+        auto run = RunCommand(B2B_ONEC_SIMULATOR, args, {{"B2B_TEST_ONEC_PASSWORD", kPassword}},
+                              std::chrono::seconds(60));
+        ASSERT_EQ(run.exit_code, 0) << run.output << daemon_.LogSinceStart();
+        // No site orders are queued yet: the answer is the bare root, in windows-1251 as Bitrix sends it.
+        std::string const body = ReadFile(orders);
+        EXPECT_THAT(body, HasSubstr("encoding=\"windows-1251\""));
+        EXPECT_THAT(body, ::testing::Not(HasSubstr("<\xc4\xee\xea\xf3\xec\xe5\xed\xf2>")));  // no <Документ>
+    }
+    // Both runs uploaded the same two 1C documents: landed once each, keyed by their Ид.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM onec_documents"), 2);
+    EXPECT_EQ(daemon_.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace b2b::test
