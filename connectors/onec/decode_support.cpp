@@ -1,8 +1,9 @@
 #include "connectors/onec/decode_support.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include "core/domain/decimal_parse.hpp"
 
@@ -84,9 +85,28 @@ std::string_view LocalName(pugi::xml_node node) {
     return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
+namespace {
+
+// LocalName(node) == local_name without measuring the name first: most names carry no prefix and
+// differ from the wanted one in the first bytes, so strncmp settles them; only a mismatch that
+// could still be "prefix:local" looks for the colon.
+bool HasLocalName(char const* name, std::string_view local_name) {
+    if (std::strncmp(name, local_name.data(), local_name.size()) == 0 && name[local_name.size()] == '\0') {
+        return true;
+    }
+    char const* const colon = std::strchr(name, ':');
+    if (colon == nullptr) {
+        return false;
+    }
+    char const* const local = colon + 1;
+    return std::strncmp(local, local_name.data(), local_name.size()) == 0 && local[local_name.size()] == '\0';
+}
+
+}  // namespace
+
 pugi::xml_node Child(pugi::xml_node node, std::string_view local_name) {
     for (auto child = node.first_child(); child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element && LocalName(child) == local_name) {
+        if (child.type() == pugi::node_element && HasLocalName(child.name(), local_name)) {
             return child;
         }
     }
@@ -96,7 +116,7 @@ pugi::xml_node Child(pugi::xml_node node, std::string_view local_name) {
 std::vector<pugi::xml_node> Children(pugi::xml_node node, std::string_view local_name) {
     std::vector<pugi::xml_node> out;
     for (auto child = node.first_child(); child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element && LocalName(child) == local_name) {
+        if (child.type() == pugi::node_element && HasLocalName(child.name(), local_name)) {
             out.push_back(child);
         }
     }
@@ -105,9 +125,7 @@ std::vector<pugi::xml_node> Children(pugi::xml_node node, std::string_view local
 
 pugi::xml_attribute Attr(pugi::xml_node node, std::string_view local_name) {
     for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
-        std::string_view name = a.name();
-        auto colon = name.find(':');
-        if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == local_name) {
+        if (HasLocalName(a.name(), local_name)) {
             return a;
         }
     }
@@ -115,8 +133,13 @@ pugi::xml_attribute Attr(pugi::xml_node node, std::string_view local_name) {
 }
 
 std::string NodeText(pugi::xml_node node) {
+    auto first = node.first_child();
+    if (first && !first.next_sibling() && (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata)) {
+        // The common <X>text</X>: trim the one text node in place, no concatenation buffer.
+        return Trimmed(first.value());
+    }
     std::string text;
-    for (auto child = node.first_child(); child; child = child.next_sibling()) {
+    for (auto child = first; child; child = child.next_sibling()) {
         if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
             text.append(child.value());
         }

@@ -1,7 +1,13 @@
 #include "connectors/onec/encoding.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <fmt/format.h>
 
 namespace b2b::onec {
@@ -154,7 +160,167 @@ Status Utf8Validator::Fail(std::uint64_t column) const {
         column));
 }
 
+namespace {
+
+// Bytes 0x80..0xBF continue a UTF-8 sequence; as signed char they are the only values below -64.
+bool IsContinuation(char c) { return static_cast<signed char>(c) < -64; }
+
+#if defined(__SSE2__)
+// Counts bytes 16 per step: a matching byte's 0xFF (-1) is subtracted from an 8-bit lane counter,
+// and the lanes are summed with psadbw every 255 steps, before a lane can wrap. Returns the count
+// over the first n / 16 * 16 bytes; `done` receives that length.
+template <class Match>
+std::size_t CountBlocks(char const* p, std::size_t n, Match match, std::size_t& done) {
+    std::size_t total = 0;
+    std::size_t i = 0;
+    while (i + 16 <= n) {
+        __m128i acc = _mm_setzero_si128();
+        std::size_t const steps = std::min<std::size_t>((n - i) / 16, 255);
+        for (std::size_t k = 0; k < steps; ++k, i += 16) {
+            acc = _mm_sub_epi8(acc, match(_mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i))));
+        }
+        __m128i const sums = _mm_sad_epu8(acc, _mm_setzero_si128());
+        total += static_cast<std::size_t>(_mm_cvtsi128_si64(sums)) +
+                 static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+    }
+    done = i;
+    return total;
+}
+#endif
+
+std::size_t CountNewlines(char const* p, std::size_t n) {
+    std::size_t done = 0;
+    std::size_t total = 0;
+#if defined(__SSE2__)
+    total = CountBlocks(
+        p, n, [](__m128i v) { return _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')); }, done);
+#endif
+    return total + static_cast<std::size_t>(std::count(p + done, p + n, '\n'));
+}
+
+// The checks on the first continuation byte: overlong forms, surrogates, above U+10FFFF.
+bool FirstContinuationOk(unsigned char lead, unsigned char b) {
+    return !((lead == 0xE0 && b < 0xA0) || (lead == 0xED && b > 0x9F) || (lead == 0xF0 && b < 0x90) ||
+             (lead == 0xF4 && b > 0x8F));
+}
+
+}  // namespace
+
+std::size_t CountUtf8Characters(std::string_view utf8) {
+    std::size_t done = 0;
+    std::size_t n = 0;
+#if defined(__SSE2__)
+    n = CountBlocks(
+        utf8.data(), utf8.size(), [](__m128i v) { return _mm_cmpgt_epi8(v, _mm_set1_epi8(-65)); }, done);
+#endif
+    for (char c : utf8.substr(done)) {
+        n += IsContinuation(c) ? 0 : 1;
+    }
+    return n;
+}
+
+void AdvanceLineColumn(std::string_view utf8, std::uint64_t& line, std::uint64_t& column) {
+    // memrchr is vectorised in glibc; string_view::rfind is a byte loop.
+    void const* const last = utf8.empty() ? nullptr : memrchr(utf8.data(), '\n', utf8.size());
+    if (last == nullptr) {
+        column += CountUtf8Characters(utf8);
+        return;
+    }
+    auto const after = static_cast<std::size_t>(static_cast<char const*>(last) - utf8.data()) + 1;
+    line += CountNewlines(utf8.data(), after);
+    column = 1 + CountUtf8Characters(utf8.substr(after));
+}
+
+bool Utf8Validator::FeedFast(std::string_view chunk) {
+    char const* const data = chunk.data();
+    std::size_t const n = chunk.size();
+    std::size_t i = 0;
+    // Finish a sequence begun in the previous chunk.
+    while (pending_ > 0 && i < n) {
+        auto const b = static_cast<unsigned char>(data[i]);
+        if ((b & 0xC0) != 0x80 || (first_continuation_ && !FirstContinuationOk(lead_, b))) {
+            return false;
+        }
+        first_continuation_ = false;
+        --pending_;
+        ++i;
+    }
+    while (i < n) {
+        std::size_t scalar_until = i + 1;
+#if defined(__SSE2__)
+        // 16 bytes per step while the text is ASCII or two-byte sequences (Cyrillic): there, the
+        // block is valid iff every continuation byte directly follows a C2..DF lead byte and the
+        // lead bytes and continuation bytes are all the high bytes there are. A lead byte in the
+        // last lane is left for the next block. Anything else (3-4 byte sequences, bad bytes) goes
+        // through the scalar loop below for the rest of the block.
+        if (i + 16 <= n) {
+            __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(data + i));
+            int const high = _mm_movemask_epi8(v);
+            if (high == 0) {
+                i += 16;
+                continue;
+            }
+            int const cont = _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+            int const lead2 = _mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-63)), _mm_cmplt_epi8(v, _mm_set1_epi8(-32))));
+            if ((cont | lead2) == high && cont == ((lead2 << 1) & 0xFFFF)) {
+                i += (lead2 & 0x8000) != 0 ? 15 : 16;
+                continue;
+            }
+            scalar_until = i + 16;
+        }
+#endif
+        while (i < scalar_until && i < n) {
+            auto const b = static_cast<unsigned char>(data[i]);
+            if (b < 0x80) {
+                ++i;
+                continue;
+            }
+            int length = 0;
+            if (b >= 0xC2 && b <= 0xDF) {
+                length = 2;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                length = 3;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                length = 4;
+            } else {
+                return false;
+            }
+            // A sequence cut by the chunk end stays pending for the next Feed, as in the byte loop.
+            lead_ = b;
+            first_continuation_ = true;
+            pending_ = length - 1;
+            for (++i; pending_ > 0 && i < n; ++i) {
+                auto const c = static_cast<unsigned char>(data[i]);
+                if ((c & 0xC0) != 0x80 || (first_continuation_ && !FirstContinuationOk(b, c))) {
+                    return false;
+                }
+                first_continuation_ = false;
+                --pending_;
+            }
+        }
+    }
+    return true;
+}
+
 Status Utf8Validator::Feed(std::string_view chunk) {
+    // Fast path: validate without position bookkeeping, then advance line/column in bulk. On any
+    // failure, start over from the saved state with the byte loop, which knows the exact position
+    // for the message.
+    int const pending = pending_;
+    unsigned char const lead = lead_;
+    bool const first_continuation = first_continuation_;
+    if (FeedFast(chunk)) {
+        AdvanceLineColumn(chunk, line_, column_);
+        return {};
+    }
+    pending_ = pending;
+    lead_ = lead;
+    first_continuation_ = first_continuation;
+    return FeedSlow(chunk);
+}
+
+Status Utf8Validator::FeedSlow(std::string_view chunk) {
     for (char c : chunk) {
         auto const b = static_cast<unsigned char>(c);
         if (pending_ > 0) {

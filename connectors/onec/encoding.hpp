@@ -33,6 +33,12 @@ Result<DetectedEncoding> DetectEncoding(std::string_view head);
 /// decoder is stateless; every byte maps (0x98, unassigned in the standard, maps to U+FFFD).
 void AppendCp1251AsUtf8(std::string_view cp1251, std::string& utf8_out);
 
+/// Characters in a span of valid UTF-8 (bytes that do not continue a multi-byte sequence).
+std::size_t CountUtf8Characters(std::string_view utf8);
+
+/// Advances a 1-based line / column (in characters) over a span of valid UTF-8.
+void AdvanceLineColumn(std::string_view utf8, std::uint64_t& line, std::uint64_t& column);
+
 /// Incremental UTF-8 validator that knows where it is (1-based line, column counted in characters).
 /// A multi-byte sequence may be split across Feed() calls.
 class Utf8Validator {
@@ -49,6 +55,10 @@ public:
     }
 
 private:
+    /// Validation only, no position bookkeeping; false on any invalid byte (state then undefined).
+    bool FeedFast(std::string_view chunk);
+    /// The byte-at-a-time loop that tracks line and column; used to locate an error.
+    Status FeedSlow(std::string_view chunk);
     Status Fail(std::uint64_t column) const;
 
     std::uint64_t line_ = 1;

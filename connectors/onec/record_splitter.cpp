@@ -5,6 +5,10 @@
 #include <istream>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 namespace b2b::onec {
@@ -35,6 +39,32 @@ constexpr std::array<RecordRule, 13> kRecordRules = {{
 }};
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+bool IsTagDelimiter(char c) { return c == '>' || c == '"' || c == '\'' || c == '<'; }
+
+// Position of the first '>', '"', '\'' or '<' at or after `from`, or text.size(). Tags are scanned
+// over every byte of the input, so 16 bytes are tested per step where SSE2 is available.
+std::size_t FindTagDelimiter(std::string_view text, std::size_t from) {
+    std::size_t i = from;
+#if defined(__SSE2__)
+    __m128i const gt = _mm_set1_epi8('>');
+    __m128i const quot = _mm_set1_epi8('"');
+    __m128i const apos = _mm_set1_epi8('\'');
+    __m128i const lt = _mm_set1_epi8('<');
+    for (; i + 16 <= text.size(); i += 16) {
+        __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(text.data() + i));
+        __m128i const hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, apos), _mm_cmpeq_epi8(v, lt)));
+        if (int const mask = _mm_movemask_epi8(hit); mask != 0) {
+            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+        }
+    }
+#endif
+    while (i < text.size() && !IsTagDelimiter(text[i])) {
+        ++i;
+    }
+    return i;
+}
 
 std::string_view Trim(std::string_view s) {
     while (!s.empty() && IsSpace(s.front())) {
@@ -191,11 +221,24 @@ std::string_view RecordSplitter::LocalName(Frame const& f) const {
     return std::string_view(names_).substr(f.name_offset + f.local_offset, f.name_length - f.local_offset);
 }
 
-void RecordSplitter::Push(std::string_view qname, std::uint64_t line, std::uint64_t column) {
+void RecordSplitter::Push(std::string_view qname, std::uint64_t line, std::uint64_t column, std::uint64_t offset) {
     auto const local = LocalPart(qname);
     stack_.push_back(Frame{static_cast<std::uint32_t>(names_.size()), static_cast<std::uint32_t>(qname.size()),
-                           static_cast<std::uint32_t>(qname.size() - local.size()), line, column});
+                           static_cast<std::uint32_t>(qname.size() - local.size()), line, column, offset});
     names_.append(qname);
+}
+
+std::pair<std::uint64_t, std::uint64_t> RecordSplitter::OpenedAt(Frame const& f) const {
+    if (f.line != 0 || !record_) {
+        return {f.line, f.column};
+    }
+    // A frame inside the open record: its start tag is still in buf_, after the record's own '<'
+    // whose position is known.
+    std::uint64_t line = record_->line;
+    std::uint64_t column = record_->column;
+    auto const at = static_cast<std::size_t>(f.offset - discarded_);
+    AdvanceLineColumn(std::string_view(buf_).substr(record_->start, at - record_->start), line, column);
+    return {line, column};
 }
 
 void RecordSplitter::Pop() {
@@ -252,20 +295,19 @@ std::optional<CmlSectionKind> RecordSplitter::MatchSection() const {
 }
 
 void RecordSplitter::CountTo(std::size_t pos) {
-    bool const utf8 = encoding_ == TextEncoding::kUtf8;
-    for (std::size_t i = count_pos_; i < pos; ++i) {
-        auto const b = static_cast<unsigned char>(buf_[i]);
-        bool const lead = (b & 0xC0) != 0x80;
-        if (b == '\n') {
-            ++line_;
-            column_ = 1;
-        } else if (lead) {
-            ++column_;
-        }
-        // windows-1251 input: one source byte per character; UTF-8: one per byte.
-        source_offset_ += (utf8 || lead) ? 1 : 0;
+    if (pos <= count_pos_) {
+        return;
     }
-    count_pos_ = std::max(count_pos_, pos);
+    // Bulk counts instead of a byte loop: this runs over every byte of the input.
+    std::string_view const span = std::string_view(buf_).substr(count_pos_, pos - count_pos_);
+    AdvanceLineColumn(span, line_, column_);
+    if (encoding_ == TextEncoding::kUtf8) {
+        source_offset_ += span.size();
+    } else {
+        // windows-1251 input: one source byte per character.
+        source_offset_ += CountUtf8Characters(span);
+    }
+    count_pos_ = pos;
 }
 
 Error RecordSplitter::Fatal(std::size_t at, std::string const& what) {
@@ -283,6 +325,7 @@ void RecordSplitter::Compact() {
     }
     CountTo(keep_from);
     buf_.erase(0, keep_from);
+    discarded_ += keep_from;
     pos_ -= keep_from;
     count_pos_ -= keep_from;
     if (record_) {
@@ -460,8 +503,9 @@ Result<std::optional<SplitEvent>> RecordSplitter::OnEndTag(std::size_t lt, std::
     }
     Frame const top = stack_.back();
     if (QName(top) != name) {
+        auto const [line, column] = OpenedAt(top);
         return Fatal(lt, fmt::format("mismatched end tag </{}>, expected </{}> (opened at {}:{})", name, QName(top),
-                                     top.line, top.column));
+                                     line, column));
     }
     if (capture_ != Capture::kNone && stack_.size() == capture_depth_) {
         StoreCapture();
@@ -500,6 +544,16 @@ Result<std::optional<SplitEvent>> RecordSplitter::OnStartTag(std::size_t lt, std
         return Fatal(lt, "malformed start tag: missing element name");
     }
     bool const self_closing = buf_[end - 1] == '/';
+    if (record_) {
+        // Inside a record (most tags): the line and column are needed only for an error message,
+        // so OpenedAt computes them then instead of counting up to every tag.
+        Push(name, 0, 0, discarded_ + lt);
+        pos_ = end + 1;
+        if (self_closing) {
+            Pop();
+        }
+        return std::optional<SplitEvent>{};
+    }
     std::string_view const attributes = std::string_view(buf_).substr(name_end, end - name_end - (self_closing ? 1 : 0));
     CountTo(lt);
     std::uint64_t const line = line_;
@@ -525,13 +579,6 @@ Result<std::optional<SplitEvent>> RecordSplitter::OnStartTag(std::size_t lt, std
         return std::optional<SplitEvent>{HeaderEvent(root_header_)};
     }
     Push(name, line, column);
-    if (record_) {
-        pos_ = end + 1;
-        if (self_closing) {
-            Pop();
-        }
-        return std::optional<SplitEvent>{};
-    }
     if (auto kind = MatchRecord()) {
         if (section_ && !section_emitted_) {
             // Announce the section first; the record's start tag is read again on the next call,
@@ -604,7 +651,12 @@ void RecordSplitter::StartCapture(bool self_closing) {
 
 Result<std::size_t> RecordSplitter::FindTagEnd(std::size_t lt, bool& unterminated_quote) {
     unterminated_quote = false;
-    for (std::size_t i = lt + 1; i < buf_.size(); ++i) {
+    std::size_t i = lt + 1;
+    while (i < buf_.size()) {
+        i = FindTagDelimiter(buf_, i);
+        if (i >= buf_.size()) {
+            break;
+        }
         char const c = buf_[i];
         if (c == '"' || c == '\'') {
             auto const close = buf_.find(c, i + 1);
@@ -612,10 +664,10 @@ Result<std::size_t> RecordSplitter::FindTagEnd(std::size_t lt, bool& unterminate
                 unterminated_quote = true;
                 return std::string::npos;
             }
-            i = close;
+            i = close + 1;
         } else if (c == '>') {
             return i;
-        } else if (c == '<') {
+        } else {
             return Fatal(lt, "malformed start tag: '<' inside a tag");
         }
     }
@@ -628,8 +680,9 @@ Result<SplitEvent> RecordSplitter::AtEndOfInput() {
     }
     if (!stack_.empty()) {
         auto const& open = stack_.back();
-        return Fatal(pos_, fmt::format("unexpected end of file: <{}> opened at {}:{} is not closed", QName(open),
-                                       open.line, open.column));
+        auto const [line, column] = OpenedAt(open);
+        return Fatal(
+            pos_, fmt::format("unexpected end of file: <{}> opened at {}:{} is not closed", QName(open), line, column));
     }
     return SplitEvent{SplitEventType::kEnd, {}, {}};
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "connectors/onec/cml_model.hpp"
@@ -88,8 +89,9 @@ private:
         std::uint32_t name_offset;  ///< into names_
         std::uint32_t name_length;
         std::uint32_t local_offset;  ///< start of the local name within the qualified name
-        std::uint64_t line;
+        std::uint64_t line;          ///< 0 inside a record: see OpenedAt
         std::uint64_t column;
+        std::uint64_t offset;  ///< of the '<' in the UTF-8 text since the start (counting discarded bytes)
     };
     struct OpenRecord {
         std::size_t start;  ///< into buf_
@@ -109,7 +111,9 @@ private:
     std::string PathString() const;
     std::string_view QName(Frame const& f) const;
     std::string_view LocalName(Frame const& f) const;
-    void Push(std::string_view qname, std::uint64_t line, std::uint64_t column);
+    void Push(std::string_view qname, std::uint64_t line, std::uint64_t column, std::uint64_t offset = 0);
+    /// Line and column of a frame's start tag; computed on demand for frames inside a record.
+    std::pair<std::uint64_t, std::uint64_t> OpenedAt(Frame const& f) const;
     void Pop();
     std::optional<CmlRecordKind> MatchRecord() const;
     std::optional<CmlSectionKind> MatchSection() const;
@@ -140,6 +144,7 @@ private:
 
     // Position bookkeeping for buf_[count_pos_].
     std::size_t count_pos_ = 0;
+    std::uint64_t discarded_ = 0;  ///< UTF-8 bytes dropped from the front of buf_ so far
     std::uint64_t line_ = 1;
     std::uint64_t column_ = 1;
     std::uint64_t source_offset_ = 0;
