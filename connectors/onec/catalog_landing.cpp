@@ -32,6 +32,12 @@ void AddCounts(LandingCounts& into, LandingCounts const& from) {
     into.unchanged += from.unchanged;
 }
 
+void AddCounts(LandingCounts& into, store::UpsertCounts const& from) {
+    into.inserted += static_cast<std::uint64_t>(from.inserted);
+    into.updated += static_cast<std::uint64_t>(from.updated);
+    into.unchanged += static_cast<std::uint64_t>(from.unchanged);
+}
+
 // Amounts go into JSON as canonical decimal strings: JSON numbers would be read back as double.
 json::value DecimalJson(std::optional<Decimal> const& d) {
     return d ? json::value(d->ToString()) : json::value(nullptr);
@@ -362,6 +368,7 @@ Status CatalogLanding::Flush() {
     // count twice.
     LandingStats batch;
     auto known_before = known_price_types_;
+    last_product_known_.reset();  // answers are valid within one transaction only
     for (auto const& record : buffer_) {
         if (auto st = Write(**tx, record, batch); !st) {
             known_price_types_ = std::move(known_before);
@@ -418,6 +425,7 @@ Status CatalogLanding::Write(store::Transaction& tx, Pending const& record, Land
         return count(stats.groups, repo_.UpsertProductGroup(tx, *r));
     }
     if (auto const* r = std::get_if<store::ProductRow>(&record)) {
+        last_product_known_.reset();  // it may be the product the cached answer said is missing
         return count(stats.products, repo_.UpsertProduct(tx, *r, exchange_id_));
     }
     if (auto const* r = std::get_if<PendingOffer>(&record)) {
@@ -435,11 +443,16 @@ Status CatalogLanding::WriteOffer(store::Transaction& tx, PendingOffer const& re
         return offer.error();
     }
     Count(stats.offers, *offer);
-    auto product_known = repo_.ProductExists(tx, record.offer.product_id);
-    if (!product_known) {
-        return product_known.error();
+    // Offers of one product arrive together: remember the last answer for this transaction.
+    if (!last_product_known_ || last_product_id_ != record.offer.product_id) {
+        auto product_known = repo_.ProductExists(tx, record.offer.product_id);
+        if (!product_known) {
+            return product_known.error();
+        }
+        last_product_id_ = record.offer.product_id;
+        last_product_known_ = *product_known;
     }
-    if (!*product_known) {
+    if (!*last_product_known_) {
         ++stats.orphan_offers;
     }
     for (auto const& price : record.prices) {
@@ -459,19 +472,18 @@ Status CatalogLanding::WriteOffer(store::Transaction& tx, PendingOffer const& re
                 }
             }
         }
-        auto r = repo_.UpsertPrice(tx, price);
-        if (!r) {
-            return r.error();
-        }
-        Count(stats.prices, *r);
     }
-    for (auto const& s : record.stock) {
-        auto r = repo_.UpsertStock(tx, s);
-        if (!r) {
-            return r.error();
-        }
-        Count(stats.stock, *r);
+    bool const offer_is_new = *offer == store::UpsertOutcome::kInserted;
+    auto prices = repo_.UpsertOfferPrices(tx, record.prices, offer_is_new);
+    if (!prices) {
+        return prices.error();
     }
+    AddCounts(stats.prices, *prices);
+    auto stock = repo_.UpsertOfferStock(tx, record.stock, offer_is_new);
+    if (!stock) {
+        return stock.error();
+    }
+    AddCounts(stats.stock, *stock);
     return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
@@ -123,6 +124,8 @@ private:
     std::set<std::string> full_product_catalogs_;
     std::set<std::string> full_offer_catalogs_;
     std::unordered_set<std::string> known_price_types_;  ///< positive lookups only
+    std::string last_product_id_;                        ///< the product of the previous offer in this flush
+    std::optional<bool> last_product_known_;             ///< whether it is stored; nullopt: ask the store
 };
 
 }  // namespace b2b::onec

@@ -1,5 +1,6 @@
 #include "core/store/catalog_repository.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <variant>
 #include <vector>
@@ -221,23 +222,6 @@ constexpr TableSql kProducts{
     1,
 };
 
-constexpr TableSql kOffers{
-    "upsert offer",
-    "SELECT catalog_id, product_id, name, article, barcode, base_unit_code, marked_deleted, active,"
-    " last_seen_exchange FROM offers WHERE onec_id = ?1",
-    "INSERT INTO offers (onec_id, catalog_id, product_id, name, article, barcode, base_unit_code, marked_deleted,"
-    " active, deleted_at, deactivated_at, last_seen_exchange, version, created_at, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?8 THEN ?10 END, NULL, ?11, 1, ?10, ?10)",
-    "UPDATE offers SET catalog_id = ?2, product_id = ?3, name = ?4, article = ?5, barcode = ?6,"
-    " base_unit_code = ?7, marked_deleted = ?8, active = ?9, deleted_at = CASE WHEN ?8 THEN COALESCE(deleted_at, ?10)"
-    " END, deactivated_at = CASE WHEN ?9 THEN NULL ELSE deactivated_at END, last_seen_exchange = ?11,"
-    " version = version + 1, updated_at = ?10 WHERE onec_id = ?1",
-    "UPDATE offers SET last_seen_exchange = ?11 WHERE onec_id = ?1",
-    "ttttttii",
-    1,
-    (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5),
-};
-
 constexpr TableSql kPrices{
     "upsert price",
     "SELECT price_raw, currency, unit, coefficient_raw FROM prices WHERE offer_id = ?1 AND price_type_id = ?2",
@@ -290,6 +274,45 @@ constexpr TableSql kDocuments{
     "ttttttiiiiiittttt",
     1,
 };
+
+// An offer's insert, or its update when a landed value differs (the read-compare-write of Upsert in
+// one statement). ?1 onec_id, ?2..?9 content as in OfferRow (then active), ?10 now, ?11 exchange id.
+constexpr char kOfferUpsertSql[] =
+    "INSERT INTO offers (onec_id, catalog_id, product_id, name, article, barcode, base_unit_code, marked_deleted,"
+    " active, deleted_at, deactivated_at, last_seen_exchange, version, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?8 THEN ?10 END, NULL, ?11, 1, ?10, ?10)"
+    " ON CONFLICT (onec_id) DO UPDATE SET catalog_id = ?2, product_id = ?3,"
+    " name = CASE WHEN ?4 = '' THEN name ELSE ?4 END, article = CASE WHEN ?5 = '' THEN article ELSE ?5 END,"
+    " barcode = CASE WHEN ?6 = '' THEN barcode ELSE ?6 END,"
+    " base_unit_code = CASE WHEN ?7 = '' THEN base_unit_code ELSE ?7 END, marked_deleted = ?8, active = ?9,"
+    " deleted_at = CASE WHEN ?8 THEN COALESCE(deleted_at, ?10) END,"
+    " deactivated_at = CASE WHEN ?9 THEN NULL ELSE deactivated_at END, last_seen_exchange = ?11,"
+    " version = version + 1, updated_at = ?10"
+    " WHERE catalog_id <> ?2 OR product_id <> ?3 OR (?4 <> '' AND name <> ?4) OR (?5 <> '' AND article <> ?5)"
+    " OR (?6 <> '' AND barcode <> ?6) OR (?7 <> '' AND base_unit_code <> ?7) OR marked_deleted <> ?8"
+    " OR active <> ?9";
+
+// kPrices' / kStock's insert that leaves a present row alone (changes() tells which happened).
+constexpr char kPriceInsertIfAbsentSql[] =
+    "INSERT INTO prices (offer_id, price_type_id, price_raw, currency, unit, coefficient_raw, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT DO NOTHING";
+constexpr char kStockInsertIfAbsentSql[] =
+    "INSERT INTO stock (offer_id, warehouse_id, quantity_raw, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)"
+    " ON CONFLICT DO NOTHING";
+
+void Count(UpsertCounts& counts, UpsertOutcome outcome) {
+    switch (outcome) {
+        case UpsertOutcome::kInserted:
+            ++counts.inserted;
+            break;
+        case UpsertOutcome::kUpdated:
+            ++counts.updated;
+            break;
+        case UpsertOutcome::kUnchanged:
+            ++counts.unchanged;
+            break;
+    }
+}
 
 Result<bool> Exists(Transaction& tx, std::string_view purpose, char const* sql, std::string_view id) {
     auto s = tx.Prepare(purpose, sql);
@@ -373,10 +396,56 @@ Result<UpsertOutcome> CatalogRepository::UpsertProduct(Transaction& tx, ProductR
 }
 
 Result<UpsertOutcome> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow const& r, std::string_view exchange_id) {
-    return Upsert(tx, kOffers, {Text(r.onec_id)},
-                  {Text(r.catalog_id), Text(r.product_id), Text(r.name), Text(r.article), Text(r.barcode),
-                   Text(r.base_unit_code), Flag(r.marked_deleted), Flag(!r.marked_deleted)},
-                  clock_.NowMillis(), exchange_id);
+    UnixMillis const now = clock_.NowMillis();
+    // One statement decides and writes: the insert, or the update when some landed value differs
+    // (the WHERE mirrors Upsert's compare, keep-if-empty columns included). No RETURNING: SQLite
+    // runs it through an ephemeral table, which costs more than the statements it saves.
+    int changes = 0;
+    {
+        auto s = tx.Prepare("upsert offer", kOfferUpsertSql);
+        if (!s) {
+            return s.error();
+        }
+        s->Bind(1, r.onec_id)
+            .Bind(2, r.catalog_id)
+            .Bind(3, r.product_id)
+            .Bind(4, r.name)
+            .Bind(5, r.article)
+            .Bind(6, r.barcode)
+            .Bind(7, r.base_unit_code)
+            .Bind(8, r.marked_deleted ? 1 : 0)
+            .Bind(9, r.marked_deleted ? 0 : 1)
+            .Bind(10, now)
+            .Bind(11, exchange_id);
+        if (auto st = s->Run(); !st) {
+            return st.error();
+        }
+        changes = s->Changes();
+    }
+    if (changes != 0) {
+        // Written: version is 1 after an insert and >= 2 after an update (stored rows have >= 1).
+        auto s = tx.Prepare("read offer version", "SELECT version FROM offers WHERE onec_id = ?1");
+        if (!s) {
+            return s.error();
+        }
+        s->Bind(1, r.onec_id);
+        auto row = s->Step();
+        if (!row) {
+            return row.error();
+        }
+        return *row && s->ColumnInt64(0) == 1 ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
+    }
+    // Unchanged: only the bookkeeping column, and only when it moves.
+    auto touch = tx.Prepare(
+        "touch offer", "UPDATE offers SET last_seen_exchange = ?2 WHERE onec_id = ?1 AND last_seen_exchange <> ?2");
+    if (!touch) {
+        return touch.error();
+    }
+    touch->Bind(1, r.onec_id).Bind(2, exchange_id);
+    if (auto st = touch->Run(); !st) {
+        return st.error();
+    }
+    return UpsertOutcome::kUnchanged;
 }
 
 Result<UpsertOutcome> CatalogRepository::UpsertPrice(Transaction& tx, PriceRow const& r) {
@@ -386,6 +455,220 @@ Result<UpsertOutcome> CatalogRepository::UpsertPrice(Transaction& tx, PriceRow c
 
 Result<UpsertOutcome> CatalogRepository::UpsertStock(Transaction& tx, StockRow const& r) {
     return Upsert(tx, kStock, {Text(r.offer_id), Text(r.warehouse_id)}, {Int(r.quantity_raw)}, clock_.NowMillis());
+}
+
+Result<UpsertCounts> CatalogRepository::UpsertOfferPrices(Transaction& tx, std::span<PriceRow const> rows,
+                                                          bool offer_is_new) {
+    UpsertCounts counts;
+    if (rows.empty()) {
+        return counts;
+    }
+    auto count_one = [&counts](Result<UpsertOutcome> const& r) -> Status {
+        if (!r) {
+            return r.error();
+        }
+        Count(counts, *r);
+        return {};
+    };
+    std::string_view const offer_id = rows.front().offer_id;
+    bool const one_offer =
+        std::all_of(rows.begin(), rows.end(), [offer_id](PriceRow const& r) { return r.offer_id == offer_id; });
+    if (!one_offer) {
+        for (auto const& r : rows) {
+            if (auto st = count_one(UpsertPrice(tx, r)); !st) {
+                return st.error();
+            }
+        }
+        return counts;
+    }
+    UnixMillis const now = clock_.NowMillis();
+    auto bind_row = [now](Statement& s, PriceRow const& r) {
+        s.Bind(1, r.offer_id).Bind(2, r.price_type_id).Bind(3, r.price_raw).Bind(4, r.currency).Bind(5, r.unit);
+        if (r.coefficient_raw) {
+            s.Bind(6, *r.coefficient_raw);
+        } else {
+            s.BindNull(6);
+        }
+        s.Bind(7, now);
+    };
+    if (offer_is_new) {
+        for (auto const& r : rows) {
+            {
+                auto s = tx.Prepare(kPrices.purpose, kPriceInsertIfAbsentSql);
+                if (!s) {
+                    return s.error();
+                }
+                bind_row(*s, r);
+                if (auto st = s->Run(); !st) {
+                    return st.error();
+                }
+                if (s->Changes() == 1) {
+                    ++counts.inserted;
+                    continue;
+                }
+            }
+            // Present after all (a duplicate type in the offer, or rows landed on their own).
+            if (auto st = count_one(UpsertPrice(tx, r)); !st) {
+                return st.error();
+            }
+        }
+        return counts;
+    }
+    std::vector<StoredPrice>& stored = price_scratch_;
+    stored.clear();
+    {
+        auto s = tx.Prepare(kPrices.purpose,
+                            "SELECT price_type_id, price_raw, currency, unit, coefficient_raw FROM prices"
+                            " WHERE offer_id = ?1");
+        if (!s) {
+            return s.error();
+        }
+        s->Bind(1, offer_id);
+        for (;;) {
+            auto row = s->Step();
+            if (!row) {
+                return row.error();
+            }
+            if (!*row) {
+                break;
+            }
+            stored.push_back(StoredPrice{
+                .price_type_id = s->ColumnText(0),
+                .price_raw = s->ColumnInt64(1),
+                .currency = s->ColumnText(2),
+                .unit = s->ColumnText(3),
+                .coefficient_raw = s->ColumnIsNull(4) ? std::nullopt : std::optional(s->ColumnInt64(4)),
+            });
+        }
+    }
+    for (auto const& r : rows) {
+        auto it = std::find_if(stored.begin(), stored.end(),
+                               [&r](StoredPrice const& p) { return p.price_type_id == r.price_type_id; });
+        bool const present = it != stored.end();
+        if (present && it->price_raw == r.price_raw && it->currency == r.currency && it->unit == r.unit &&
+            it->coefficient_raw == r.coefficient_raw) {
+            ++counts.unchanged;
+            continue;
+        }
+        auto s = tx.Prepare(kPrices.purpose, present ? kPrices.update : kPrices.insert);
+        if (!s) {
+            return s.error();
+        }
+        bind_row(*s, r);
+        if (auto st = s->Run(); !st) {
+            return st.error();
+        }
+        // Later rows of the same type compare with what was just written, as row-by-row would.
+        StoredPrice now_stored{.price_type_id = r.price_type_id,
+                               .price_raw = r.price_raw,
+                               .currency = r.currency,
+                               .unit = r.unit,
+                               .coefficient_raw = r.coefficient_raw};
+        if (present) {
+            *it = std::move(now_stored);
+            ++counts.updated;
+        } else {
+            stored.push_back(std::move(now_stored));
+            ++counts.inserted;
+        }
+    }
+    return counts;
+}
+
+Result<UpsertCounts> CatalogRepository::UpsertOfferStock(Transaction& tx, std::span<StockRow const> rows,
+                                                         bool offer_is_new) {
+    UpsertCounts counts;
+    if (rows.empty()) {
+        return counts;
+    }
+    auto count_one = [&counts](Result<UpsertOutcome> const& r) -> Status {
+        if (!r) {
+            return r.error();
+        }
+        Count(counts, *r);
+        return {};
+    };
+    std::string_view const offer_id = rows.front().offer_id;
+    bool const one_offer =
+        std::all_of(rows.begin(), rows.end(), [offer_id](StockRow const& r) { return r.offer_id == offer_id; });
+    if (!one_offer) {
+        for (auto const& r : rows) {
+            if (auto st = count_one(UpsertStock(tx, r)); !st) {
+                return st.error();
+            }
+        }
+        return counts;
+    }
+    UnixMillis const now = clock_.NowMillis();
+    auto bind_row = [now](Statement& s, StockRow const& r) {
+        s.Bind(1, r.offer_id).Bind(2, r.warehouse_id).Bind(3, r.quantity_raw).Bind(4, now);
+    };
+    if (offer_is_new) {
+        for (auto const& r : rows) {
+            {
+                auto s = tx.Prepare(kStock.purpose, kStockInsertIfAbsentSql);
+                if (!s) {
+                    return s.error();
+                }
+                bind_row(*s, r);
+                if (auto st = s->Run(); !st) {
+                    return st.error();
+                }
+                if (s->Changes() == 1) {
+                    ++counts.inserted;
+                    continue;
+                }
+            }
+            if (auto st = count_one(UpsertStock(tx, r)); !st) {
+                return st.error();
+            }
+        }
+        return counts;
+    }
+    std::vector<StoredStock>& stored = stock_scratch_;
+    stored.clear();
+    {
+        auto s = tx.Prepare(kStock.purpose, "SELECT warehouse_id, quantity_raw FROM stock WHERE offer_id = ?1");
+        if (!s) {
+            return s.error();
+        }
+        s->Bind(1, offer_id);
+        for (;;) {
+            auto row = s->Step();
+            if (!row) {
+                return row.error();
+            }
+            if (!*row) {
+                break;
+            }
+            stored.push_back(StoredStock{.warehouse_id = s->ColumnText(0), .quantity_raw = s->ColumnInt64(1)});
+        }
+    }
+    for (auto const& r : rows) {
+        auto it = std::find_if(stored.begin(), stored.end(),
+                               [&r](StoredStock const& k) { return k.warehouse_id == r.warehouse_id; });
+        bool const present = it != stored.end();
+        if (present && it->quantity_raw == r.quantity_raw) {
+            ++counts.unchanged;
+            continue;
+        }
+        auto s = tx.Prepare(kStock.purpose, present ? kStock.update : kStock.insert);
+        if (!s) {
+            return s.error();
+        }
+        bind_row(*s, r);
+        if (auto st = s->Run(); !st) {
+            return st.error();
+        }
+        if (present) {
+            it->quantity_raw = r.quantity_raw;
+            ++counts.updated;
+        } else {
+            stored.push_back(StoredStock{.warehouse_id = r.warehouse_id, .quantity_raw = r.quantity_raw});
+            ++counts.inserted;
+        }
+    }
+    return counts;
 }
 
 Result<UpsertOutcome> CatalogRepository::UpsertCounterparty(Transaction& tx, OnecCounterpartyRow const& r) {

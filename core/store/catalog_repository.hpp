@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/store/database.hpp"
 #include "core/util/clock.hpp"
@@ -139,6 +141,13 @@ struct CatalogItemState {
     UnixMillis updated_at = 0;
 };
 
+/// What a set of upserts did, row by row summed up.
+struct UpsertCounts {
+    std::int64_t inserted = 0;
+    std::int64_t updated = 0;
+    std::int64_t unchanged = 0;
+};
+
 /// Row counts of the catalog tables.
 struct CatalogCounts {
     std::int64_t price_types = 0, warehouses = 0, units = 0, product_groups = 0;
@@ -167,6 +176,12 @@ public:
     Result<UpsertOutcome> UpsertOffer(Transaction& tx, OfferRow const& row, std::string_view exchange_id);
     Result<UpsertOutcome> UpsertPrice(Transaction& tx, PriceRow const& row);
     Result<UpsertOutcome> UpsertStock(Transaction& tx, StockRow const& row);
+    /// The prices / stock rows of one offer, with exactly the outcomes of calling UpsertPrice /
+    /// UpsertStock on each row in order, but reading the offer's stored rows once.
+    /// `offer_is_new`: the offer was just inserted, so its rows are most likely absent and are
+    /// inserted directly (a row found anyway falls back to the compare path).
+    Result<UpsertCounts> UpsertOfferPrices(Transaction& tx, std::span<PriceRow const> rows, bool offer_is_new);
+    Result<UpsertCounts> UpsertOfferStock(Transaction& tx, std::span<StockRow const> rows, bool offer_is_new);
     Result<UpsertOutcome> UpsertCounterparty(Transaction& tx, OnecCounterpartyRow const& row);
     Result<UpsertOutcome> UpsertDocument(Transaction& tx, OnecDocumentRow const& row);
 
@@ -188,7 +203,22 @@ public:
     Result<UnixMillis> MaxUpdatedAt(Transaction& tx);
 
 private:
+    struct StoredPrice {
+        std::string price_type_id;
+        std::int64_t price_raw = 0;
+        std::string currency;
+        std::string unit;
+        std::optional<std::int64_t> coefficient_raw;
+    };
+    struct StoredStock {
+        std::string warehouse_id;
+        std::int64_t quantity_raw = 0;
+    };
+
     Clock const& clock_;
+    // Reused between offers so reading an offer's stored rows does not allocate each time.
+    std::vector<StoredPrice> price_scratch_;
+    std::vector<StoredStock> stock_scratch_;
 };
 
 }  // namespace b2b::store

@@ -141,7 +141,7 @@ TEST(CmlPerfProbe, DecodeThroughput) {
 }
 
 // Lands a file into a fresh store (all inserts), then again (all unchanged), timing both.
-void PrintLanding(std::string const& name, std::vector<std::string> const& texts) {
+void PrintLanding(std::string const& name, std::vector<std::string> const& texts, int run_count = 3) {
     std::vector<double> first_runs;
     std::vector<double> again_runs;
     std::vector<double> mb_runs;
@@ -150,7 +150,7 @@ void PrintLanding(std::string const& name, std::vector<std::string> const& texts
     for (auto const& t : texts) {
         bytes += t.size();
     }
-    for (int run = 0; run < 3; ++run) {
+    for (int run = 0; run < run_count; ++run) {
         b2b::test::TempDir dir;
         auto db = store::test::OpenOrDie(dir.path() / "state.db");
         ASSERT_TRUE(db);
@@ -308,6 +308,10 @@ TEST(CmlPerfProbe, LandingThroughput) {
                  {ReadBytes(FixturePath("gillbeits/import___b815e2db-7a65-4265-9241-5f0c4f0565a7.xml"))});
     PrintLanding("generated offers", {GenerateOffers(8000)});
 }
+
+// Landing only, one fresh and one unchanged pass: small enough to run under
+//   valgrind --tool=callgrind unit_onec --gtest_filter='CmlPerfProbe.LandingGeneratedOnce'
+TEST(CmlPerfProbe, LandingGeneratedOnce) { PrintLanding("generated offers once", {GenerateOffers(2000)}, 1); }
 
 }  // namespace
 }  // namespace b2b::onec::test
