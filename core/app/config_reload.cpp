@@ -36,6 +36,14 @@ std::vector<std::string> RestartRequiredChanges(config::AppConfig const& a, conf
               a.onec.sale_schema_version != b.onec.sale_schema_version ||
               a.onec.sale_encoding != b.onec.sale_encoding,
           "onec");
+    // The connector is composed once at start (resolved pipeline, limiter, events route): any change restarts it.
+    auto const& ab = a.bitrix24;
+    auto const& bb = b.bitrix24;
+    check(ab.webhook_url.Reveal() != bb.webhook_url.Reveal() || ab.pipeline != bb.pipeline || ab.stages != bb.stages ||
+              ab.rate.burst != bb.rate.burst || ab.rate.per_second != bb.rate.per_second || ab.timeout != bb.timeout ||
+              ab.application_token.Reveal() != bb.application_token.Reveal() || ab.events.mode != bb.events.mode ||
+              ab.events.path != bb.events.path || ab.events.poll_interval != bb.events.poll_interval,
+          "bitrix24");
     bool same_targets = a.targets.size() == b.targets.size();
     for (auto const& [name, _] : a.targets) {
         same_targets = same_targets && b.targets.contains(name);

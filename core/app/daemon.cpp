@@ -17,6 +17,7 @@
 #include "connectors/webhook/webhook_deliverer.hpp"
 #include "core/app/admin_commands.hpp"
 #include "core/app/admin_routes.hpp"
+#include "core/app/bitrix24_wiring.hpp"
 #include "core/app/config_reload.hpp"
 #include "core/app/instance_lock.hpp"
 #include "core/app/process_metrics.hpp"
@@ -112,6 +113,19 @@ http::ServerOptions ToServerOptions(std::string name, config::ListenAddress cons
 
 std::vector<std::string> CrossKeyProblems(config::AppConfig const& c, std::filesystem::path const& file);
 
+// For the "serving" line: what runs, never the webhook URL (a secret).
+std::string Bitrix24Summary(config::Bitrix24Config const& c) {
+    switch (c.events.mode) {
+        case config::Bitrix24EventsMode::kOnline:
+            return "events online " + c.events.path;
+        case config::Bitrix24EventsMode::kOffline:
+            return "events offline";
+        case config::Bitrix24EventsMode::kOff:
+            break;
+    }
+    return "events off";
+}
+
 /// Owns everything that runs; built by Start(), torn down in reverse order by the destructor.
 class Daemon {
 public:
@@ -153,6 +167,8 @@ private:
     std::optional<InstanceLock> lock_;
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<store::JobQueue> queue_;
+    // Before dispatcher_: its deliverer is used by dispatcher workers until the dispatcher is destroyed.
+    std::unique_ptr<Bitrix24Wiring> bitrix24_;
     std::unique_ptr<sync::Dispatcher> dispatcher_;
     std::map<std::string, std::shared_ptr<webhook::WebhookDeliverer>> webhooks_;
     std::unique_ptr<onec::OneCExchangeEndpoint> onec_endpoint_;
@@ -163,6 +179,7 @@ private:
     bool stopping_ = false;
     int stop_parts_pending_ = 0;
     int exit_code_ = kExitOk;
+    int start_failure_exit_ = kExitFailure;  // kExitConfig when the portal rejects our config
 };
 
 Status Daemon::Start() {
@@ -206,6 +223,16 @@ Status Daemon::Start() {
         webhooks_[name] = deliverer;
         dispatcher_->Register(name, deliverer);
     }
+    if (!config_.bitrix24.webhook_url.Reveal().empty()) {
+        auto wiring = Bitrix24Wiring::Create(config_.bitrix24, Bitrix24Context{ioc_, pool_, *db_, registry_});
+        if (!wiring) {
+            // Unknown pipeline/stage or a webhook the portal refuses: restarting cannot help.
+            start_failure_exit_ = kExitConfig;
+            return wiring.error();
+        }
+        bitrix24_ = std::move(*wiring);
+        dispatcher_->Register(Bitrix24Wiring::kTarget, bitrix24_->deliverer());
+    }
     AddProcessMetrics(registry_, config_.instance);
     ReloadCounter("ok");
     ReloadCounter("rejected");
@@ -233,6 +260,9 @@ Status Daemon::Start() {
             onec::MakeLandingSinkFactory(*db_, SystemClock::Instance()));
         onec_endpoint_->Register(public_router);
     }
+    if (bitrix24_) {
+        bitrix24_->RegisterRoutes(public_router);
+    }
     public_server_ = std::make_unique<http::Server>(
         ioc_.get_executor(), ToServerOptions("public", config_.server.listen, config_.server),
         std::move(public_router), registry_);
@@ -244,6 +274,9 @@ Status Daemon::Start() {
     if (!public_ep) {
         return public_ep.error();
     }
+    if (bitrix24_) {
+        bitrix24_->Start();
+    }
     log::Info(kComponent, "serving",
               {{"version", kVersion},
                {"instance", config_.instance},
@@ -251,7 +284,8 @@ Status Daemon::Start() {
                {"admin", admin_ep->address().to_string() + ":" + std::to_string(admin_ep->port())},
                {"state_dir", config_.state_dir.string()},
                {"targets", static_cast<int>(config_.targets.size())},
-               {"onec", config_.onec.enabled ? config_.onec.path : std::string("off")}});
+               {"onec", config_.onec.enabled ? config_.onec.path : std::string("off")},
+               {"bitrix24", bitrix24_ ? Bitrix24Summary(config_.bitrix24) : std::string("off")}});
     return {};
 }
 
@@ -292,6 +326,11 @@ ReadyReport Daemon::Readiness() {
     } else {
         report.text += "dispatcher: ok (" + std::to_string(config_.queue.workers) + " workers, " +
                        std::to_string(config_.targets.size()) + " targets)\n";
+    }
+    if (bitrix24_) {
+        bool bitrix24_ready = false;
+        report.text += bitrix24_->Readiness(bitrix24_ready);
+        ok = ok && bitrix24_ready;
     }
     report.ready = ok;
     return report;
@@ -368,6 +407,9 @@ void Daemon::BeginStop(char const* reason) {
     notifier_.Status("stopping");
     log::Info(kComponent, "stopping: no new requests; finishing in-flight work",
               {{"signal", reason}, {"grace_ms", static_cast<long long>(config_.shutdown.grace.count())}});
+    if (bitrix24_) {
+        bitrix24_->BeginStop();
+    }
     stop_parts_pending_ = 3;
     public_server_->Stop(config_.shutdown.grace, [this] { StopPartDone(); });
     admin_server_->Stop(config_.shutdown.grace, [this] { StopPartDone(); });
@@ -439,7 +481,7 @@ int Daemon::Run() {
         if (dispatcher_) {
             dispatcher_->Stop(0ms);
         }
-        return kExitFailure;
+        return start_failure_exit_;
     }
     WaitForSignal();
     if (auto interval = notifier_.WatchdogInterval()) {
@@ -462,6 +504,28 @@ std::vector<std::string> CrossKeyProblems(config::AppConfig const& c, std::files
     }
     if (c.onec.enabled && c.onec.password.Reveal().empty()) {
         problems.push_back(file.string() + ": onec.enabled is true but onec.password is empty (use file:onec_password)");
+    }
+    auto const& b24 = c.bitrix24;
+    bool const b24_on = !b24.webhook_url.Reveal().empty();
+    if (!b24_on && b24.events.mode != config::Bitrix24EventsMode::kOff) {
+        problems.push_back(file.string() + ": bitrix24.events.mode is not off but bitrix24.webhook_url is empty");
+    }
+    if (b24_on && c.targets.contains("bitrix24")) {
+        problems.push_back(file.string() +
+                           ": targets.bitrix24 clashes with the Bitrix24 connector's target; rename the webhook target");
+    }
+    if (b24_on && b24.events.mode == config::Bitrix24EventsMode::kOnline) {
+        if (b24.application_token.Reveal().empty()) {
+            problems.push_back(file.string() +
+                               ": bitrix24.events.mode is online but bitrix24.application_token is empty "
+                               "(use file:NAME or ${ENV})");
+        }
+        if (b24.events.path.empty() || b24.events.path.front() != '/') {
+            problems.push_back(file.string() + ": bitrix24.events.path must start with '/'");
+        }
+        if (c.onec.enabled && b24.events.path == c.onec.path) {
+            problems.push_back(file.string() + ": bitrix24.events.path is the same as onec.path");
+        }
     }
     return problems;
 }

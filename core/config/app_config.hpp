@@ -73,6 +73,19 @@ struct Bitrix24RateConfig {
     double per_second = 0;  ///< a rate, not money
 };
 
+/// How Bitrix24 events reach b2bsync (bitrix24.md §7).
+enum class Bitrix24EventsMode {
+    kOff,      ///< no events
+    kOnline,   ///< the portal POSTs them to `path` on the public listener
+    kOffline,  ///< b2bsync polls the portal's offline queue every poll_interval (needs app context)
+};
+
+struct Bitrix24EventsConfig {
+    Bitrix24EventsMode mode{};
+    std::string path;  ///< URL path on the public listener (online)
+    std::chrono::milliseconds poll_interval{};  ///< offline polling; also the retry pace of stage processing
+};
+
 /// The Bitrix24 REST connector. An empty webhook_url (the default, so an absent section) disables it.
 struct Bitrix24Config {
     Secret webhook_url;    ///< https://<portal>/rest/<user>/<code>/ — a secret
@@ -80,6 +93,8 @@ struct Bitrix24Config {
     std::map<std::string, std::string> stages;  ///< our stage name -> portal stage name
     Bitrix24RateConfig rate;
     std::chrono::milliseconds timeout{};
+    Secret application_token;  ///< what the portal sends in auth[application_token] with events — a secret
+    Bitrix24EventsConfig events;
 };
 
 /// Charset of the message lines in answers to 1C.

@@ -135,6 +135,26 @@ std::shared_ptr<schema::StructSpec<Bitrix24RateConfig>> Bitrix24RateSchema() {
     return s;
 }
 
+std::shared_ptr<schema::StructSpec<Bitrix24EventsConfig>> Bitrix24EventsSchema() {
+    auto s = Struct<Bitrix24EventsConfig>();
+    s->Field("mode", &Bitrix24EventsConfig::mode,
+             schema::Enum<Bitrix24EventsMode>({{"off", Bitrix24EventsMode::kOff},
+                                               {"online", Bitrix24EventsMode::kOnline},
+                                               {"offline", Bitrix24EventsMode::kOffline}}))
+        .Default("off")
+        .Description("`online`: the portal POSTs events to `path` on the public listener (needs "
+                     "`application_token`); `offline`: b2bsync polls the portal's offline queue (needs an app, not a "
+                     "webhook); `off`: no events.");
+    s->Field("path", &Bitrix24EventsConfig::path, schema::String())
+        .Default("/bitrix24/events")
+        .Description("URL path of the events handler on the public listener (online mode).");
+    s->Field("poll_interval", &Bitrix24EventsConfig::poll_interval, Duration())
+        .Default("5s")
+        .Description("How often the offline queue is polled; also how often stored events that failed to process "
+                     "are retried.");
+    return s;
+}
+
 std::shared_ptr<schema::StructSpec<Bitrix24Config>> Bitrix24Schema() {
     auto s = Struct<Bitrix24Config>();
     s->Field("webhook_url", &Bitrix24Config::webhook_url, schema::SecretString())
@@ -151,6 +171,13 @@ std::shared_ptr<schema::StructSpec<Bitrix24Config>> Bitrix24Schema() {
     s->Field("timeout", &Bitrix24Config::timeout, Duration())
         .Default("30s")
         .Description("Deadline of one REST request (the cloud cuts requests at 60 s).");
+    s->Field("application_token", &Bitrix24Config::application_token, schema::SecretString())
+        .Default("")
+        .Description("The `application_token` the portal sends with every event (outgoing webhook settings or app "
+                     "install); events without it get 401. A secret: use `file:NAME` or `${ENV}`. Required for "
+                     "`events.mode: online`.");
+    s->Field("events", &Bitrix24Config::events, Bitrix24EventsSchema())
+        .Description("Deal events from the portal (stage changes made by managers).");
     return s;
 }
 
