@@ -17,7 +17,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +39,7 @@
 
 #include "connectors/onec/catalog_landing.hpp"
 #include "connectors/onec/cml_reader.hpp"
+#include "bench/filesystem_type.hpp"
 #include "core/store/database.hpp"
 #include "core/util/clock.hpp"
 #include "core/util/log.hpp"
@@ -323,26 +323,6 @@ Measured RunPeer(fs::path const& run_js, std::string_view kind, fs::path const& 
     return m;
 }
 
-char const* FsType(fs::path const& dir) {
-    struct statfs s {};
-    if (statfs(dir.c_str(), &s) != 0) {
-        return "unknown";
-    }
-    switch (static_cast<unsigned long>(s.f_type)) {
-        case 0xEF53:
-            return "ext4";
-        case 0x01021994:
-            return "tmpfs (fsync is free here: not a durable-disk figure)";
-        case 0x58465342:
-            return "xfs";
-        case 0x9123683E:
-            return "btrfs";
-        case 0x794C7630:
-            return "overlayfs";
-        default:
-            return "other";
-    }
-}
 
 double Mb(std::uint64_t bytes) { return static_cast<double>(bytes) / kMb; }
 double Rate(std::uint64_t count, double seconds) { return seconds > 0 ? static_cast<double>(count) / seconds : 0; }

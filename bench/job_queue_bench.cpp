@@ -4,7 +4,6 @@
 // Usage: job_queue_bench [DIR]   (default: ./job_queue_bench.d; must not be tmpfs to mean anything)
 
 #include <fcntl.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/filesystem_type.hpp"
 #include "core/store/database.hpp"
 #include "core/store/job_queue.hpp"
 #include "core/sync/dispatcher.hpp"
@@ -37,26 +37,6 @@ std::int64_t SteadyNanos() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now().time_since_epoch()).count();
 }
 
-char const* FsType(fs::path const& dir) {
-    struct statfs s {};
-    if (statfs(dir.c_str(), &s) != 0) {
-        return "unknown";
-    }
-    switch (static_cast<unsigned long>(s.f_type)) {
-        case 0xEF53:
-            return "ext4";
-        case 0x01021994:
-            return "tmpfs (fsync is free here: figures are NOT durable-disk figures)";
-        case 0x58465342:
-            return "xfs";
-        case 0x9123683E:
-            return "btrfs";
-        case 0x794C7630:
-            return "overlayfs";
-        default:
-            return "other";
-    }
-}
 
 double FsyncCeiling(fs::path const& dir) {
     auto const path = dir / "fsync.probe";
