@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 
 #include "core/app/admin_commands.hpp"
+#include "core/app/trace_command.hpp"
 #include "core/app/daemon.hpp"
 #include "core/app/version.hpp"
 #include "core/config/loader.hpp"
@@ -83,6 +84,12 @@ int main(int argc, char** argv) {
     jobs_drop->add_option("-c,--config", config_file, "Configuration file");
     jobs_drop->add_option("ids", ids, "Job ids")->required();
 
+    std::string trace_order;
+    auto* trace = app.add_subcommand("trace", "Show an order's journey across the site, 1C and Bitrix24");
+    trace->add_option("-c,--config", config_file, "Configuration file");
+    trace->add_option("order", trace_order, "Site number, 1C number, Bitrix24 deal id or b2bsync's order id")
+        ->required();
+
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
@@ -123,6 +130,9 @@ int main(int argc, char** argv) {
     }
     if (*jobs_drop) {
         return b2b::app::DropJobs(*paths, ids, std::cout, std::cerr);
+    }
+    if (*trace) {
+        return b2b::app::TraceOrder(*paths, trace_order, std::cout, std::cerr);
     }
     return b2b::app::kExitUsage;
 }
