@@ -1,6 +1,7 @@
 #include "core/store/migrations.hpp"
 
 #include <chrono>
+#include <set>
 #include <string>
 
 #include "core/store/database.hpp"
@@ -46,6 +47,7 @@ Status ApplyOne(Database& db, Migration const& m) {
 
 Status ApplyMigrations(Database& db, std::span<Migration const> known) {
     int current = 0;
+    std::set<int> applied;
     {
         auto tx = Transaction::Begin(db, "read schema version");
         if (!tx) {
@@ -59,6 +61,20 @@ Status ApplyMigrations(Database& db, std::span<Migration const> known) {
             return v.error();
         }
         current = *v;
+        auto versions = db.Prepare("read applied migrations", "SELECT version FROM schema_migrations");
+        if (!versions) {
+            return versions.error();
+        }
+        for (;;) {
+            auto row = versions->Step();
+            if (!row) {
+                return row.error();
+            }
+            if (!*row) {
+                break;
+            }
+            applied.insert(static_cast<int>(versions->ColumnInt64(0)));
+        }
         if (auto st = (*tx)->Commit(); !st) {
             return st.error();
         }
@@ -70,8 +86,10 @@ Status ApplyMigrations(Database& db, std::span<Migration const> known) {
                                 std::to_string(current) + " is newer than this binary knows (" +
                                 std::to_string(newest_known) + "); run a newer b2bsync or restore a backup");
     }
+    // Each migration is tracked by its own number, not by "everything up to the highest": a
+    // database that got 0009 from one build and meets 0007 in the next still gets 0007.
     for (auto const& m : known) {
-        if (m.version <= current) {
+        if (applied.contains(m.version)) {
             continue;
         }
         if (auto st = ApplyOne(db, m); !st) {

@@ -101,5 +101,27 @@ TEST(Migrations, AFailingMigrationLeavesTheSchemaAtTheLastGoodVersion) {
     EXPECT_EQ(QueryText(**db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'"), "0");
 }
 
+TEST(Migrations, AMigrationNumberedBelowTheNewestAppliedOneIsStillApplied) {
+    // Two branches each added a migration; the database got 9 first, then meets 7.
+    b2b::test::TempDir dir;
+    auto db = Database::OpenWithMigrationsUpToForTest(dir / "state.db", {}, 0);
+    ASSERT_TRUE(db);
+    Migration const first[] = {
+        {1, "base", "CREATE TABLE a (x INTEGER);"},
+        {9, "later", "CREATE TABLE c (x INTEGER);"},
+    };
+    ASSERT_TRUE(ApplyMigrations(**db, first));
+    Migration const merged[] = {
+        {1, "base", "CREATE TABLE a (x INTEGER);"},
+        {7, "between", "CREATE TABLE b (x INTEGER);"},
+        {9, "later", "CREATE TABLE c (x INTEGER);"},
+    };
+    ASSERT_TRUE(ApplyMigrations(**db, merged));
+    EXPECT_EQ(QueryText(**db, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('a', 'b', 'c')"), "3");
+    EXPECT_EQ(QueryText(**db, "SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
+              "1,7,9");
+    ASSERT_TRUE(ApplyMigrations(**db, merged)) << "nothing is applied twice";
+}
+
 }  // namespace
 }  // namespace b2b::store
