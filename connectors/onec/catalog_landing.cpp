@@ -221,7 +221,10 @@ CatalogLanding::CatalogLanding(store::Database& db, Clock const& clock, std::str
     if (options_.batch_size == 0) {
         options_.batch_size = 1;
     }
-    buffer_.reserve(options_.batch_size);
+    if (options_.max_queued_batches == 0) {
+        options_.max_queued_batches = 1;
+    }
+    filling_.reserve(options_.batch_size);
 }
 
 Status CatalogLanding::OnHeader(CmlHeader const& header) {
@@ -349,37 +352,16 @@ Status CatalogLanding::OnCounterparty(CmlCounterparty const& c) { return Add(Cou
 Status CatalogLanding::OnDocument(CmlDocument const& d) { return Add(DocumentRow(d)); }
 
 Status CatalogLanding::Add(Pending record) {
-    buffer_.push_back(std::move(record));
-    if (buffer_.size() >= options_.batch_size) {
-        return Flush();
+    filling_.push_back(std::move(record));
+    if (filling_.size() >= options_.batch_size) {
+        return HandOff();
     }
     return {};
 }
 
-Status CatalogLanding::Flush() {
-    if (buffer_.empty()) {
-        return {};
-    }
-    auto tx = store::Transaction::Begin(db_, "land 1C records");
-    if (!tx) {
-        return tx.error();
-    }
-    // Counted aside and merged only after the commit, so a failed flush that is retried does not
-    // count twice.
-    LandingStats batch;
-    auto known_before = known_price_types_;
-    last_product_known_.reset();  // answers are valid within one transaction only
-    for (auto const& record : buffer_) {
-        if (auto st = Write(**tx, record, batch); !st) {
-            known_price_types_ = std::move(known_before);
-            return st.error().WithContext("landing 1C exchange " + exchange_id_);
-        }
-    }
-    if (auto st = (*tx)->Commit(); !st) {
-        known_price_types_ = std::move(known_before);
-        return st.error().WithContext("landing 1C exchange " + exchange_id_);
-    }
-    buffer_.clear();
+// Called with mutex_ held, after the batch's transaction committed: a failed transaction that is
+// retried must not count twice.
+void CatalogLanding::MergeCommitted(LandingStats&& batch) {
     AddCounts(stats_.price_types, batch.price_types);
     AddCounts(stats_.warehouses, batch.warehouses);
     AddCounts(stats_.units, batch.units);
@@ -397,7 +379,6 @@ Status CatalogLanding::Flush() {
             stats_.unknown_price_types.push_back(std::move(u));
         }
     }
-    return {};
 }
 
 Status CatalogLanding::Write(store::Transaction& tx, Pending const& record, LandingStats& stats) {
@@ -517,8 +498,11 @@ Status CatalogLanding::Finish() {
     if (auto st = (*tx)->Commit(); !st) {
         return st;
     }
-    stats_.products_deactivated += products;
-    stats_.offers_deactivated += offers;
+    {
+        std::lock_guard lock(mutex_);
+        stats_.products_deactivated += products;
+        stats_.offers_deactivated += offers;
+    }
     full_product_catalogs_.clear();
     full_offer_catalogs_.clear();
     return {};

@@ -1,10 +1,14 @@
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <variant>
 #include <vector>
@@ -18,9 +22,17 @@
 namespace b2b::onec {
 
 struct LandingOptions {
-    /// Records per write transaction; a record is one visitor callback (an offer with its prices
-    /// and stock is one record).
+    /// Records per batch handed to the writer thread; a record is one visitor callback (an offer
+    /// with its prices and stock is one record).
     std::size_t batch_size = 500;
+    /// Batches waiting for the writer at most; the reader waits when the queue is full. Bounds
+    /// memory (each batch is decoded rows) while parsing overlaps the SQLite work.
+    std::size_t max_queued_batches = 4;
+    /// A write transaction takes every batch already waiting, up to this many records: when the
+    /// store is the slower side, fewer and larger commits (each commit writes every page it
+    /// dirtied to the WAL, and 1C Ид spread an offer's rows over random pages). Also bounds how
+    /// long the store's connection is held at once.
+    std::size_t max_records_per_transaction = 4000;
     /// Warnings beyond this are counted, not listed.
     std::size_t max_warnings_kept = 100;
 };
@@ -60,24 +72,35 @@ struct LandingStats {
 };
 
 /// Lands what 1C sends (commerceml.md §6) into the store, idempotently: a CmlVisitor that buffers
-/// decoded records and writes them through store::CatalogRepository in transactions of up to
-/// LandingOptions::batch_size records. One object per imported file.
+/// decoded records in batches of LandingOptions::batch_size and hands them to its own writer
+/// thread, which writes them through store::CatalogRepository (one transaction takes the batches
+/// waiting, see LandingOptions), so parsing and SQLite run at the same time on two cores. One object
+/// per imported file.
 ///
 /// Rules: rows are keyed strictly by 1C Ид; deletion marks deactivate, never delete; price types are
 /// matched by Ид wherever (and in whichever earlier package) they were declared; a price of an
 /// unknown type is stored and reported; offers of unknown products are stored and counted; landing
 /// the same package again changes nothing (every row is reported unchanged and no updated_at moves).
 ///
-/// Not thread-safe; the Database may be shared (every write takes a Transaction).
-/// Records buffered but not flushed are dropped by the destructor: the endpoint's commit point is
-/// Flush() followed by persisting the reader checkpoint.
+/// The visitor side is not thread-safe (one reading thread); the Database may be shared (every
+/// write takes a Transaction, on the writer thread). A writer failure is returned by the next
+/// callback, Flush or Finish; the failed records stay queued, so Flush can be retried.
+/// Batches already handed to the writer are committed before the destructor returns (as the old
+/// synchronous flush of a full batch was); records not yet in a batch are dropped. The writer
+/// commits with Durability::kRelaxed and Flush makes it all durable with one WAL sync: the
+/// endpoint's commit point is Flush() followed by persisting the reader checkpoint.
 class CatalogLanding final : public CmlVisitor {
 public:
     CatalogLanding(store::Database& db, Clock const& clock, std::string exchange_id, LandingOptions options = {});
+    ~CatalogLanding() override;
+    CatalogLanding(CatalogLanding const&) = delete;
+    CatalogLanding& operator=(CatalogLanding const&) = delete;
 
-    /// Commits the buffered records in one transaction. Called by the endpoint at the end of each
-    /// bounded import slice, before it persists the reader checkpoint.
-    /// Errors: the store's (transient on lock contention); the buffer is kept, so Flush can be retried.
+    /// Hands the buffered records to the writer and waits until everything handed over is
+    /// committed. Called by the endpoint at the end of each bounded import slice, before it
+    /// persists the reader checkpoint.
+    /// Errors: the store's (transient on lock contention); the records are kept, so Flush can be
+    /// retried (a retry first rewrites what failed).
     Status Flush();
 
     /// End of a file: flushes, then for each full package seen (СодержитТолькоИзменения false on
@@ -86,7 +109,9 @@ public:
     /// When a full catalog is split over several files, call Finish only after the last one.
     Status Finish();
 
-    LandingStats const& Stats() const noexcept { return stats_; }
+    /// What was committed; waits until the writer has finished what it was handed (not the
+    /// records still buffered on the reader side).
+    LandingStats const& Stats() const;
 
     // CmlVisitor
     Status OnHeader(CmlHeader const& header) override;
@@ -108,23 +133,46 @@ private:
     using Pending = std::variant<store::PriceTypeRow, store::WarehouseRow, store::UnitRow, store::ProductGroupRow,
                                  store::ProductRow, PendingOffer, store::OnecCounterpartyRow, store::OnecDocumentRow>;
 
+    using Batch = std::vector<Pending>;
+
     Status Add(Pending record);
+    // Reader side (catalog_landing_writer.cpp): queue the filling batch; wait for the writer.
+    Status HandOff();
+    Status WaitUntilWritten() const;
+    // Writer thread (catalog_landing_writer.cpp).
+    void WriterLoop();
+    Status WriteTransaction();
     Status Write(store::Transaction& tx, Pending const& record, LandingStats& stats);
     Status WriteOffer(store::Transaction& tx, PendingOffer const& record, LandingStats& stats);
+    void MergeCommitted(LandingStats&& batch);
 
     store::Database& db_;
-    store::CatalogRepository repo_;
+    store::CatalogRepository repo_;  ///< used by the writer thread (and by Finish when it is idle)
     std::string exchange_id_;
     LandingOptions options_;
-    std::vector<Pending> buffer_;
-    LandingStats stats_;
+    Batch filling_;  ///< reader side: records not yet handed over
+
+    // Shared between the reader and the writer thread, under mutex_.
+    mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;  ///< any change of the fields below
+    std::deque<Batch> queue_;                  ///< handed over, oldest first
+    bool writer_busy_ = false;                 ///< inside WriteTransaction
+    std::optional<Error> writer_error_;        ///< the last failed transaction; its batches are back in queue_
+    bool stopping_ = false;
+    LandingStats stats_;              ///< committed work only
+    bool unsynced_commits_ = false;  ///< relaxed commits since the last Flush synced the WAL
+    std::thread writer_;  ///< started with the first hand-over
+
+    // Reader side.
     std::string product_catalog_id_;  ///< Ид of the Каталог being read
     std::string offer_catalog_id_;    ///< ИдКаталога of the ПакетПредложений being read
     bool in_offer_package_ = false;   ///< a ТипЦены now comes from a ПакетПредложений
     std::set<std::string> full_product_catalogs_;
     std::set<std::string> full_offer_catalogs_;
+
+    // Writer thread only (and Finish while it is idle).
     std::unordered_set<std::string> known_price_types_;  ///< positive lookups only
-    std::string last_product_id_;                        ///< the product of the previous offer in this flush
+    std::string last_product_id_;                        ///< the product of the previous offer in this transaction
     std::optional<bool> last_product_known_;             ///< whether it is stored; nullopt: ask the store
 };
 

@@ -179,6 +179,28 @@ Result<std::optional<Decimal>> ChildDecimal(ParsedRecord const& rec, pugi::xml_n
     return std::optional<Decimal>{*value};
 }
 
+Result<std::optional<Decimal>> ChildOrAttrDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name) {
+    if (Child(node, name)) {
+        return ChildDecimal(rec, node, name);
+    }
+    std::string const text = Trimmed(Attr(node, name).value());
+    if (text.empty()) {
+        return std::optional<Decimal>{};
+    }
+    auto value = ParseDecimal(text);
+    if (!value) {
+        return rec.ErrorAt(node, fmt::format("attribute {}: {}", name, value.error().message));
+    }
+    return std::optional<Decimal>{*value};
+}
+
+std::string ChildOrAttrText(pugi::xml_node node, std::string_view name) {
+    if (auto child = Child(node, name)) {
+        return NodeText(child);
+    }
+    return Trimmed(Attr(node, name).value());
+}
+
 std::vector<CmlRequisite> ReadRequisites(pugi::xml_node node) {
     std::vector<CmlRequisite> out;
     for (auto r : Children(Child(node, "ЗначенияРеквизитов"), "ЗначениеРеквизита")) {

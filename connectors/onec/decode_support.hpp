@@ -64,6 +64,15 @@ std::optional<bool> ParseBool(std::string_view text);
 /// The named child parsed with ParseDecimal; nullopt if absent or empty; an ErrorAt otherwise.
 Result<std::optional<Decimal>> ChildDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name);
 
+/// Like ChildDecimal, but when there is no such child element, an attribute of that name on `node`
+/// is read instead: hand-made and very old documents write numbers as attributes
+/// (`<Документ Сумма="23 000">`, `<Цена ЦенаЗаЕдиницу="12,50">`; commerceml.md §6 quirk 19).
+/// Errors point at `node` and name the attribute.
+Result<std::optional<Decimal>> ChildOrAttrDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name);
+
+/// The named child's trimmed text, or the attribute of that name when there is no such child.
+std::string ChildOrAttrText(pugi::xml_node node, std::string_view name);
+
 /// Requisites from ЗначенияРеквизитов/ЗначениеРеквизита (Наименование + Значение), verbatim order.
 std::vector<CmlRequisite> ReadRequisites(pugi::xml_node node);
 

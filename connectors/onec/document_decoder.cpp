@@ -42,22 +42,23 @@ Result<CmlDocumentLine> ReadLine(ParsedRecord const& rec, pugi::xml_node item) {
             line.unit_name = NodeText(unit);
         }
     }
-    auto price = ChildDecimal(rec, item, Child(item, "ЦенаЗаЕдиницу") ? "ЦенаЗаЕдиницу" : "Цена");
+    bool const per_unit = Child(item, "ЦенаЗаЕдиницу") || !Attr(item, "ЦенаЗаЕдиницу").empty();
+    auto price = ChildOrAttrDecimal(rec, item, per_unit ? "ЦенаЗаЕдиницу" : "Цена");
     if (!price) {
         return price.error();
     }
     line.price = *price;
-    auto quantity = ChildDecimal(rec, item, "Количество");
+    auto quantity = ChildOrAttrDecimal(rec, item, "Количество");
     if (!quantity) {
         return quantity.error();
     }
     line.quantity = *quantity;
-    auto sum = ChildDecimal(rec, item, "Сумма");
+    auto sum = ChildOrAttrDecimal(rec, item, "Сумма");
     if (!sum) {
         return sum.error();
     }
     line.sum = *sum;
-    auto coefficient = ChildDecimal(rec, item, "Коэффициент");
+    auto coefficient = ChildOrAttrDecimal(rec, item, "Коэффициент");
     if (!coefficient) {
         return coefficient.error();
     }
@@ -136,12 +137,12 @@ Result<CmlDocument> DecodeDocument(RawRecord const& record, DecodeContext const&
     doc.role = ChildText(root, "Роль");
     doc.currency = ChildText(root, "Валюта");
     doc.comment = ChildText(root, "Комментарий");
-    auto rate = ChildDecimal(*rec, root, "Курс");
+    auto rate = ChildOrAttrDecimal(*rec, root, "Курс");
     if (!rate) {
         return rate.error();
     }
     doc.rate = *rate;
-    auto sum = ChildDecimal(*rec, root, "Сумма");
+    auto sum = ChildOrAttrDecimal(*rec, root, "Сумма");
     if (!sum) {
         return sum.error();
     }

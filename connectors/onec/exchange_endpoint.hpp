@@ -27,8 +27,11 @@ namespace b2b::onec {
 /// CommerceML document itself (`application/xml`, sale_schema_version / sale_encoding) and records
 /// them as offered to the session; success confirms exactly those (at-least-once, §6 quirk 10) and
 /// answers `error` unless the cookie names the session. file from old 1C imports at once (`success`
-/// plus problem lines, `failure\nФайл для импорта пуст.` for no bytes); from new 1C it only stores
-/// and import runs in slices as for catalog. Either way the documents reach the sink factory with
+/// plus problem lines, `failure\nФайл для импорта пуст.` for no bytes) as soon as the stored file
+/// holds a whole document (a chunk that leaves it unfinished answers plain `success`; a later
+/// import call for it is accepted too); from new 1C it only stores and import runs in slices as for
+/// catalog. info answers the configured order statuses and payment systems (Bitrix's
+/// Справочник document, exchange_info.hpp); type=catalog has no info mode (unknown mode failure). Either way the documents reach the sink factory with
 /// ImportContext.exchange_type "sale".
 ///
 /// Every call after checkauth is accepted with the session cookie or with Basic credentials; a
@@ -37,7 +40,9 @@ namespace b2b::onec {
 /// never on the HTTP executor; one session's calls are serialised.
 ///
 /// Metrics: b2b_onec_requests_total{type,mode,result}, b2b_onec_upload_bytes_total,
-/// b2b_onec_import_records_total, b2b_onec_failures_total{reason}. Logs: component "onec.exchange";
+/// b2b_onec_import_records_total, b2b_onec_failures_total{reason}, b2b_onec_orphan_offers_total and
+/// b2b_onec_unknown_price_type_prices_total (from the sinks' tallies; also summed in the file's
+/// `success` text). Logs: component "onec.exchange";
 /// neither the password nor the cookie/sessid values are ever logged.
 ///
 /// Lifetime: `db`, `clock` and `metrics` must outlive every Router/Server the endpoint was

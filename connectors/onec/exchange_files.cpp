@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <utility>
 #include <system_error>
 #include <vector>
 
@@ -143,6 +146,89 @@ bool StartsNewXmlDocument(std::string_view chunk) {
         chunk.remove_prefix(3);
     }
     return chunk.starts_with("<?xml");
+}
+
+namespace {
+
+constexpr std::size_t kDocumentEdgeBytes = 4096;
+
+bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The root element's name and whether its start tag is self-closing, from the head of a document.
+std::optional<std::pair<std::string, bool>> RootStartTag(std::string_view head) {
+    if (head.starts_with("\xEF\xBB\xBF")) {
+        head.remove_prefix(3);
+    }
+    for (;;) {
+        while (!head.empty() && IsXmlSpace(head.front())) {
+            head.remove_prefix(1);
+        }
+        if (head.starts_with("<?") || head.starts_with("<!--") || head.starts_with("<!")) {
+            std::string_view const end = head.starts_with("<?") ? "?>" : head.starts_with("<!--") ? "-->" : ">";
+            auto const at = head.find(end);
+            if (at == std::string_view::npos) {
+                return std::nullopt;
+            }
+            head.remove_prefix(at + end.size());
+            continue;
+        }
+        break;
+    }
+    if (!head.starts_with("<")) {
+        return std::nullopt;
+    }
+    head.remove_prefix(1);
+    std::size_t n = 0;
+    while (n < head.size() && !IsXmlSpace(head[n]) && head[n] != '>' && head[n] != '/') {
+        ++n;
+    }
+    if (n == 0 || n == head.size()) {
+        return std::nullopt;
+    }
+    auto const tag_end = head.find('>', n);
+    if (tag_end == std::string_view::npos) {
+        return std::nullopt;
+    }
+    return std::pair{std::string(head.substr(0, n)), tag_end > 0 && head[tag_end - 1] == '/'};
+}
+
+}  // namespace
+
+bool HoldsCompleteXmlDocument(std::filesystem::path const& path) {
+    std::uint64_t const size = FileSizeOrZero(path);
+    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return false;
+    }
+    auto read_at = [fd](std::uint64_t offset, std::size_t count) {
+        std::string bytes(count, '\0');
+        auto const n = ::pread(fd, bytes.data(), count, static_cast<off_t>(offset));
+        bytes.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+        return bytes;
+    };
+    std::string const head = read_at(0, static_cast<std::size_t>(std::min<std::uint64_t>(size, kDocumentEdgeBytes)));
+    std::uint64_t const tail_from = size > kDocumentEdgeBytes ? size - kDocumentEdgeBytes : 0;
+    std::string const tail = read_at(tail_from, static_cast<std::size_t>(size - tail_from));
+    ::close(fd);
+    auto root = RootStartTag(head);
+    if (!root) {
+        return false;
+    }
+    std::string_view end(tail);
+    while (!end.empty() && IsXmlSpace(end.back())) {
+        end.remove_suffix(1);
+    }
+    if (root->second) {
+        return true;  // <Root .../>: nothing can follow but whitespace
+    }
+    if (!end.ends_with(">")) {
+        return false;
+    }
+    end.remove_suffix(1);
+    while (!end.empty() && IsXmlSpace(end.back())) {
+        end.remove_suffix(1);
+    }
+    return end.ends_with("</" + root->first);
 }
 
 Status ResetDirectory(std::filesystem::path const& dir) {

@@ -23,6 +23,14 @@ Result<std::string> CanonicalFileName(std::string_view raw);
 /// when the init cleanup did not happen).
 bool StartsNewXmlDocument(std::string_view chunk);
 
+/// True when the file at `path` holds a whole XML document as far as its ends show: the root
+/// element's start tag is at the beginning (after a BOM, the declaration, comments and processing
+/// instructions) and the file ends with that root's end tag (or the root is empty, `<Root .../>`).
+/// Byte comparison only, so it works for UTF-8 and windows-1251 alike. Old 1C uploads its sale
+/// documents in file_limit chunks and expects each `mode=file` to import (commerceml.md §1.7); a
+/// chunk that leaves the document unfinished is stored and the import waits for the last one.
+bool HoldsCompleteXmlDocument(std::filesystem::path const& path);
+
 /// Deletes everything in `dir` and recreates it empty (mode=init). Errors (Permanent) name the dir.
 Status ResetDirectory(std::filesystem::path const& dir);
 

@@ -115,6 +115,8 @@ std::string EncodeCursor(ImportCursor const& cursor) {
     }
     o["headers"] = std::move(headers);
     o["skipped"] = cursor.skipped;
+    o["orphan_offers"] = cursor.kept.orphan_offers;
+    o["unknown_price_types"] = cursor.kept.unknown_price_types;
     return json::serialize(o);
 }
 
@@ -141,6 +143,13 @@ Result<ImportCursor> DecodeCursor(std::string_view text) {
             c.headers.push_back(HeaderFromJson(h.as_object()));
         }
         c.skipped = o.at("skipped").to_number<std::uint64_t>();
+        // Absent in cursors written before the tally existed.
+        if (auto const* v = o.if_contains("orphan_offers")) {
+            c.kept.orphan_offers = v->to_number<std::uint64_t>();
+        }
+        if (auto const* v = o.if_contains("unknown_price_types")) {
+            c.kept.unknown_price_types = v->to_number<std::uint64_t>();
+        }
         return c;
     } catch (std::exception const& e) {
         // Boost.JSON reports a missing key or wrong type by throwing; that is bad data, not a bug.
@@ -211,6 +220,10 @@ SliceOutcome RunImportSlice(std::filesystem::path const& path, std::string const
     }
     cursor.started = true;
     cursor.skipped += reader->Summary().skipped;
+    auto const tally = sink.Tally();
+    outcome.kept_in_slice = tally;
+    cursor.kept.orphan_offers += tally.orphan_offers;
+    cursor.kept.unknown_price_types += tally.unknown_price_types;
     cursor.checkpoint = std::move(checkpoint);
     cursor.headers = std::move(headers);
     return outcome;

@@ -20,6 +20,7 @@ struct ImportCursor {
     SplitterCheckpoint checkpoint;   ///< where the next slice resumes
     std::vector<CmlHeader> headers;  ///< every header seen so far, replayed to a fresh sink
     std::uint64_t skipped = 0;       ///< records that failed to decode and were skipped so far
+    ImportTally kept;                ///< the sinks' tallies summed over the slices so far
 };
 
 /// JSON text of a cursor, and back. Decode errors (Permanent) mean a corrupt row.
@@ -43,6 +44,7 @@ struct SliceOutcome {
     std::uint64_t records_in_slice = 0;
     std::uint64_t records_total = 0;  ///< records of the file read so far
     unsigned percent = 0;             ///< of the file's bytes
+    ImportTally kept_in_slice;        ///< the sink's tally for this slice (also added to the cursor)
     bool document_error = false;      ///< kFailed because the XML is broken (not the sink)
     std::string error;                ///< kFailed: the message for the answer
 };

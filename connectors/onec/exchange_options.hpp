@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "connectors/onec/cml_reader.hpp"
 #include "connectors/onec/cml_writer.hpp"
@@ -18,6 +19,18 @@ namespace b2b::onec {
 enum class AnswerEncoding {
     kWindows1251,  ///< what Bitrix sends and every 1C version reads (commerceml.md §1.10)
     kUtf8,
+};
+
+/// One entry of the sale `mode=info` directory: an order status or a payment system.
+struct SaleInfoEntry {
+    std::string id;    ///< Bitrix: the status letter ("N", "F") or the payment system's number
+    std::string name;  ///< shown in 1C's mapping form
+};
+
+/// What `type=sale&mode=info` lists (commerceml.md §1.7); empty lists are a valid, empty directory.
+struct SaleInfo {
+    std::vector<SaleInfoEntry> statuses;
+    std::vector<SaleInfoEntry> payment_systems;
 };
 
 /// Settings of the 1C exchange endpoint (config section `onec:`; keys listed in the endpoint docs).
@@ -52,6 +65,8 @@ struct OneCExchangeOptions {
     CmlSchemaVersion sale_schema_version = CmlSchemaVersion::k208;
     /// Bytes of the mode=query answer: windows-1251 (Bitrix's choice, §6 quirk 12) or UTF-8 with BOM.
     CmlOutputEncoding sale_encoding = CmlOutputEncoding::kWindows1251;
+    /// The sale mode=info answer (written in sale_encoding).
+    SaleInfo sale_info;
 };
 
 /// What an import sink is told about the file it receives.
@@ -61,6 +76,13 @@ struct ImportContext {
     std::string file_name;       ///< canonical relative name, e.g. "goods/1/import___x.xml"
     std::filesystem::path path;  ///< where the file lies (its folder is the base for image paths)
     bool resumed = false;        ///< false only for the first slice of the file
+};
+
+/// What one slice kept without being able to link it yet (commerceml.md §6 quirk 22; issue 3:
+/// "kept, reported in the answer text and metrics, linked when the product arrives").
+struct ImportTally {
+    std::uint64_t orphan_offers = 0;        ///< offers (with their prices/stock) of products not landed yet
+    std::uint64_t unknown_price_types = 0;  ///< prices naming a price type never declared
 };
 
 /// Where decoded records go. One sink is built per import slice (per mode=import call), fed some
@@ -79,6 +101,9 @@ public:
     virtual Status Finish() = 0;
     /// One line for the `success` answer (may be empty).
     virtual std::string Summary() const = 0;
+    /// This sink's (this slice's) kept-but-unlinked records; the endpoint sums them over the file
+    /// for the answer and counts them in metrics. Sinks that cannot tell report zeros.
+    virtual ImportTally Tally() const { return {}; }
 };
 
 using ImportSinkFactory = std::function<std::unique_ptr<ImportSink>(ImportContext const&)>;

@@ -24,29 +24,47 @@ Status AddStock(ParsedRecord const& rec, pugi::xml_node at, std::vector<CmlStock
     return {};
 }
 
+// ЦенаЗаЕдиницу as element or attribute; without either, the number leading Представление
+// ("1 234,50 руб. за шт", " 100 RUB за PCE": what 1C prints for the price) stands in for it.
+Result<Decimal> ReadPerUnit(ParsedRecord const& rec, pugi::xml_node price, std::string const& presentation) {
+    auto per_unit = ChildOrAttrDecimal(rec, price, "ЦенаЗаЕдиницу");
+    if (!per_unit) {
+        return per_unit.error();
+    }
+    if (*per_unit) {
+        return **per_unit;
+    }
+    if (presentation.empty()) {
+        return rec.ErrorAt(price, "price without <ЦенаЗаЕдиницу> or <Представление>");
+    }
+    auto from_text = ParseDecimalLenient(presentation);
+    if (!from_text) {
+        return rec.ErrorAt(price, "price without <ЦенаЗаЕдиницу> and no number in <Представление>: " +
+                                      from_text.error().message);
+    }
+    return *from_text;
+}
+
 Status ReadPrices(ParsedRecord const& rec, pugi::xml_node root, CmlOffer& offer) {
     for (auto price : Children(Child(root, "Цены"), "Цена")) {
         CmlPrice p;
-        p.price_type_id = ChildText(price, "ИдТипаЦены");
+        p.price_type_id = ChildOrAttrText(price, "ИдТипаЦены");
         if (p.price_type_id.empty()) {
             return rec.ErrorAt(price, "price without <ИдТипаЦены>");
         }
-        auto per_unit = ChildDecimal(rec, price, "ЦенаЗаЕдиницу");
+        p.presentation = ChildOrAttrText(price, "Представление");
+        auto per_unit = ReadPerUnit(rec, price, p.presentation);
         if (!per_unit) {
             return per_unit.error();
         }
-        if (!*per_unit) {
-            return rec.ErrorAt(price, "price without <ЦенаЗаЕдиницу>");
-        }
-        p.per_unit = **per_unit;
-        auto coefficient = ChildDecimal(rec, price, "Коэффициент");
+        p.per_unit = *per_unit;
+        auto coefficient = ChildOrAttrDecimal(rec, price, "Коэффициент");
         if (!coefficient) {
             return coefficient.error();
         }
         p.coefficient = *coefficient;
-        p.currency = ChildText(price, "Валюта");
-        p.unit = ChildText(price, "Единица");
-        p.presentation = ChildText(price, "Представление");
+        p.currency = ChildOrAttrText(price, "Валюта");
+        p.unit = ChildOrAttrText(price, "Единица");
         offer.prices.push_back(std::move(p));
     }
     return {};
@@ -124,7 +142,7 @@ Result<CmlOffer> DecodeOffer(RawRecord const& record, DecodeContext const& ctx) 
     if (auto st = ReadPrices(*rec, root, offer); !st) {
         return st.error();
     }
-    auto quantity = ChildDecimal(*rec, root, "Количество");
+    auto quantity = ChildOrAttrDecimal(*rec, root, "Количество");
     if (!quantity) {
         return quantity.error();
     }

@@ -39,7 +39,7 @@ void BindValue(Statement& s, int index, Value const& v) {
     if (auto const* i = std::get_if<std::int64_t>(&v)) {
         s.Bind(index, *i);
     } else if (auto const* t = std::get_if<std::string>(&v)) {
-        s.Bind(index, std::string_view(*t));
+        s.BindStatic(index, std::string_view(*t));  // the values outlive every statement they are bound to
     } else {
         s.BindNull(index);
     }
@@ -319,7 +319,7 @@ Result<bool> Exists(Transaction& tx, std::string_view purpose, char const* sql, 
     if (!s) {
         return s.error();
     }
-    s->Bind(1, id);
+    s->BindStatic(1, id);
     return s->Step();
 }
 
@@ -406,17 +406,17 @@ Result<UpsertOutcome> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow c
         if (!s) {
             return s.error();
         }
-        s->Bind(1, r.onec_id)
-            .Bind(2, r.catalog_id)
-            .Bind(3, r.product_id)
-            .Bind(4, r.name)
-            .Bind(5, r.article)
-            .Bind(6, r.barcode)
-            .Bind(7, r.base_unit_code)
+        s->BindStatic(1, r.onec_id)
+            .BindStatic(2, r.catalog_id)
+            .BindStatic(3, r.product_id)
+            .BindStatic(4, r.name)
+            .BindStatic(5, r.article)
+            .BindStatic(6, r.barcode)
+            .BindStatic(7, r.base_unit_code)
             .Bind(8, r.marked_deleted ? 1 : 0)
             .Bind(9, r.marked_deleted ? 0 : 1)
             .Bind(10, now)
-            .Bind(11, exchange_id);
+            .BindStatic(11, exchange_id);
         if (auto st = s->Run(); !st) {
             return st.error();
         }
@@ -428,7 +428,7 @@ Result<UpsertOutcome> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow c
         if (!s) {
             return s.error();
         }
-        s->Bind(1, r.onec_id);
+        s->BindStatic(1, r.onec_id);
         auto row = s->Step();
         if (!row) {
             return row.error();
@@ -441,7 +441,7 @@ Result<UpsertOutcome> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow c
     if (!touch) {
         return touch.error();
     }
-    touch->Bind(1, r.onec_id).Bind(2, exchange_id);
+    touch->BindStatic(1, r.onec_id).BindStatic(2, exchange_id);
     if (auto st = touch->Run(); !st) {
         return st.error();
     }
@@ -483,7 +483,11 @@ Result<UpsertCounts> CatalogRepository::UpsertOfferPrices(Transaction& tx, std::
     }
     UnixMillis const now = clock_.NowMillis();
     auto bind_row = [now](Statement& s, PriceRow const& r) {
-        s.Bind(1, r.offer_id).Bind(2, r.price_type_id).Bind(3, r.price_raw).Bind(4, r.currency).Bind(5, r.unit);
+        s.BindStatic(1, r.offer_id)
+            .BindStatic(2, r.price_type_id)
+            .Bind(3, r.price_raw)
+            .BindStatic(4, r.currency)
+            .BindStatic(5, r.unit);
         if (r.coefficient_raw) {
             s.Bind(6, *r.coefficient_raw);
         } else {
@@ -523,7 +527,7 @@ Result<UpsertCounts> CatalogRepository::UpsertOfferPrices(Transaction& tx, std::
         if (!s) {
             return s.error();
         }
-        s->Bind(1, offer_id);
+        s->BindStatic(1, offer_id);
         for (;;) {
             auto row = s->Step();
             if (!row) {
@@ -601,7 +605,7 @@ Result<UpsertCounts> CatalogRepository::UpsertOfferStock(Transaction& tx, std::s
     }
     UnixMillis const now = clock_.NowMillis();
     auto bind_row = [now](Statement& s, StockRow const& r) {
-        s.Bind(1, r.offer_id).Bind(2, r.warehouse_id).Bind(3, r.quantity_raw).Bind(4, now);
+        s.BindStatic(1, r.offer_id).BindStatic(2, r.warehouse_id).Bind(3, r.quantity_raw).Bind(4, now);
     };
     if (offer_is_new) {
         for (auto const& r : rows) {
@@ -632,7 +636,7 @@ Result<UpsertCounts> CatalogRepository::UpsertOfferStock(Transaction& tx, std::s
         if (!s) {
             return s.error();
         }
-        s->Bind(1, offer_id);
+        s->BindStatic(1, offer_id);
         for (;;) {
             auto row = s->Step();
             if (!row) {

@@ -1,6 +1,11 @@
 #include "core/store/database.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <stdexcept>
 #include <string>
@@ -76,6 +81,16 @@ Statement& Statement::Bind(int index, std::string_view value) {
     ResetIfStepped();
     // SQLITE_TRANSIENT copies the bytes: callers often pass temporaries.
     if (int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        rc != SQLITE_OK && bind_error_ == 0) {
+        bind_error_ = rc;
+    }
+    return *this;
+}
+
+Statement& Statement::BindStatic(int index, std::string_view value) {
+    ResetIfStepped();
+    // The destructor's sqlite3_clear_bindings drops the pointer before the caller's bytes can go.
+    if (int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
         rc != SQLITE_OK && bind_error_ == 0) {
         bind_error_ = rc;
     }
@@ -204,6 +219,13 @@ Result<std::unique_ptr<Database>> Database::OpenImpl(std::filesystem::path const
             return SqliteError(rc, p.purpose, detail).WithContext(path.string());
         }
     }
+    if (options.cache_size_kib > 0) {
+        // A negative cache_size is in KiB (a positive one would be pages).
+        std::string const sql = "PRAGMA cache_size=-" + std::to_string(options.cache_size_kib);
+        if (rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK) {
+            return SqliteError(rc, "set cache_size", sqlite3_errmsg(raw)).WithContext(path.string());
+        }
+    }
     if (auto st = ApplyMigrations(*db, known); !st) {
         return st.error();
     }
@@ -255,6 +277,25 @@ Result<int> Database::SchemaVersion() {
         return row.error();
     }
     return static_cast<int>(stmt->ColumnInt64(0));
+}
+
+Status Database::SyncWal() {
+    std::string const wal = path_.string() + "-wal";
+    int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            return {};  // no WAL: everything is in the database file, synced by its checkpoint
+        }
+        return Error::Permanent(Message("sync " + wal, std::strerror(errno)));
+    }
+    // fdatasync flushes the file's data whichever descriptor wrote it (SQLite's own one here).
+    int rc = ::fdatasync(fd);
+    int const err = errno;
+    ::close(fd);
+    if (rc != 0) {
+        return Error::Permanent(Message("sync " + wal, std::strerror(err)));
+    }
+    return {};
 }
 
 // Transaction --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -27,6 +28,12 @@ struct DatabaseOptions {
     /// How long SQLite waits for a lock held by another process (e.g. `b2bsync jobs retry`
     /// while the daemon runs) before the statement fails with a transient "database is locked".
     std::chrono::milliseconds busy_timeout{5000};
+    /// Upper bound of SQLite's page cache for the connection, in KiB (0: SQLite's default, 2 MiB).
+    /// Landing a large catalog touches pages all over the prices/stock B-trees (1C Ид are random
+    /// GUIDs); a cache that holds a transaction's dirty pages keeps SQLite from spilling them to the
+    /// WAL and reading them back (commerceml_bench: offers landing -20% CPU at 32 MiB). Memory is
+    /// taken only as the database grows.
+    std::size_t cache_size_kib = 32 * 1024;
 };
 
 /// Maps an SQLite result code to our error classes (style.md §9.4): SQLITE_BUSY/LOCKED are
@@ -49,6 +56,10 @@ public:
     Statement& Bind(int index, std::int64_t value);
     Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
     Statement& Bind(int index, std::string_view value);
+    /// Binds `value` without copying it (SQLITE_STATIC): the bytes must stay valid and unchanged
+    /// until this Statement is destroyed or rebound. For hot loops that bind fields of a row the
+    /// caller holds for the whole statement; everything else uses Bind.
+    Statement& BindStatic(int index, std::string_view value);
     Statement& Bind(int index, char const* value) { return Bind(index, std::string_view(value)); }
     Statement& BindOptional(int index, std::optional<std::string_view> value);  ///< nullopt binds NULL
     Statement& BindNull(int index);
@@ -114,6 +125,12 @@ public:
 
     /// The highest applied migration version (0 for a fresh file). Inside a Transaction.
     Result<int> SchemaVersion();
+
+    /// Makes every commit so far durable, Durability::kRelaxed ones included: fdatasync of the WAL
+    /// file (checkpoints already synced what they copied into the database file). For bulk work
+    /// that commits relaxed and needs durability only at its own commit point. Outside a
+    /// Transaction; any thread. Errors: permanent on I/O failure.
+    Status SyncWal();
 
     std::filesystem::path const& path() const { return path_; }
 

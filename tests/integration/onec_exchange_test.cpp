@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/store/database.hpp"
+#include "tests/integration/onec_support.hpp"
 #include "tests/support/daemon_harness.hpp"
 
 namespace b2b::test {
@@ -165,6 +166,26 @@ TEST_F(OneCExchange, SaleExchangeServesTheOrderFeedAndLands1CsOrderDocuments) {
     }
     // Both runs uploaded the same two 1C documents: landed once each, keyed by their Ид.
     EXPECT_EQ(Count("SELECT COUNT(*) FROM onec_documents"), 2);
+    EXPECT_EQ(daemon_.Stop(), 0);
+}
+
+TEST_F(OneCExchange, Old1CSendsItsOrderDocumentInChunksAndMayStillCallImport) {
+    // УТ 10.3 style (commerceml.md §1.4, §1.7): no version at init, the document in file_limit
+    // chunks under one name (appended), imported when the last chunk is in; then an import call.
+    daemon_.WriteConfig(onec::OneCConfig("4KiB"));
+    daemon_.Start({{"B2B_TEST_ONEC_PASSWORD", kPassword}});
+    auto const info = daemon_.dir() / "info-from-b2bsync.xml";
+    auto run = onec::Simulate(daemon_, {"--type", "sale", "--old-1c", "--old-1c-import", "--save-info", info.string(),
+                                        "--documents", (kFixtures / "argentcrusade" / "documents-example.xml").string()});
+    ASSERT_EQ(run.exit_code, 0) << run.output << daemon_.LogSinceStart();
+    EXPECT_THAT(run.output, HasSubstr("\"chunks\":6"));
+    EXPECT_THAT(run.output, HasSubstr("mode=import filename=documents-example.xml -> success documents-example.xml: "
+                                      "already processed in this session"));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM onec_documents"), 2);
+    // mode=info: Bitrix's Справочник document, windows-1251 like the orders.
+    std::string const directory = ReadFile(info);
+    EXPECT_THAT(directory, ::testing::StartsWith("<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n"));
+    EXPECT_THAT(directory, HasSubstr("<\xd1\xef\xf0\xe0\xe2\xee\xf7\xed\xe8\xea>"));  // <Справочник>
     EXPECT_EQ(daemon_.Stop(), 0);
 }
 

@@ -39,7 +39,7 @@ bool UploadZipped(Session& session, std::vector<PlannedFile> const& files) {
 }  // namespace
 
 bool RunCatalogSteps(Session& session, Options const& options) {
-    auto const files = PlanFiles(options.files, options.base_dir);
+    auto const files = PlanFiles(options.files, options.base_dir, options.remote_names);
     bool const zipped =
         !files.empty() && (options.zip == ZipMode::kYes || (options.zip == ZipMode::kAuto && session.ServerWantsZip()));
     if (zipped) {

@@ -30,7 +30,8 @@ int ImportRank(std::string const& remote) {
 
 }  // namespace
 
-std::vector<PlannedFile> PlanFiles(std::vector<std::string> const& locals, std::string const& base_dir) {
+std::vector<PlannedFile> PlanFiles(std::vector<std::string> const& locals, std::string const& base_dir,
+                                   std::vector<std::string> const& remote_names) {
     std::vector<PlannedFile> planned;
     for (auto const& local : locals) {
         std::filesystem::path const path(local);
@@ -42,6 +43,9 @@ std::vector<PlannedFile> PlanFiles(std::vector<std::string> const& locals, std::
             if (!relative.empty() && text.rfind("..", 0) != 0) {
                 remote = text;
             }
+        }
+        if (planned.size() < remote_names.size()) {
+            remote = remote_names[planned.size()];
         }
         planned.push_back(PlannedFile{.local = path, .remote = remote});
     }

@@ -14,7 +14,10 @@ struct PlannedFile {
 
 /// Remote names are the path relative to `base_dir` (forward slashes, like 1C's
 /// `goods/1/offers.xml`), or the base name when `base_dir` is empty or does not contain the file.
-std::vector<PlannedFile> PlanFiles(std::vector<std::string> const& locals, std::string const& base_dir);
+/// `remote_names`, when given, replace the remote names in order (the first N files; for faults a
+/// real 1C never makes, like `../x.xml` or `C:\\v8_1.xml`).
+std::vector<PlannedFile> PlanFiles(std::vector<std::string> const& locals, std::string const& base_dir,
+                                   std::vector<std::string> const& remote_names = {});
 
 /// True for names 1C asks the site to `import` (XML); images are only uploaded.
 bool IsImportable(std::string const& remote);

@@ -1,5 +1,7 @@
 #include "tests/emulators/onec/http_client.hpp"
 
+#include <poll.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -23,6 +25,18 @@ constexpr std::uint64_t kMaxAnswerBytes = std::uint64_t{1} << 31;
 
 // A kept-alive connection the server closed while idle fails like this on first use; a fresh
 // connection is then the right answer (browsers and WinHTTP do the same).
+// True when the server has already closed this kept-alive connection (it is readable and nothing
+// is there: end of stream). Checked before sending, so nothing of the request has reached it.
+bool PeerClosed(asio::ip::tcp::socket& socket) {
+    pollfd poll_fd{.fd = socket.native_handle(), .events = POLLIN, .revents = 0};
+    if (::poll(&poll_fd, 1, 0) <= 0) {
+        return false;  // quiet: still open
+    }
+    boost::system::error_code ec;
+    auto const ready = socket.available(ec);
+    return ec || ready == 0;
+}
+
 bool IsStaleConnection(boost::system::error_code const& ec) {
     return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
            ec == asio::error::broken_pipe;
@@ -110,6 +124,11 @@ HttpOutcome HttpClient::Send(HttpRequest const& request) {
 
 HttpOutcome HttpClient::SendOnce(HttpRequest const& request, bool& retryable) {
     retryable = false;
+    // The server may close an idle kept-alive connection while 1C is busy (packing a big zip): then
+    // even a POST goes out on a fresh connection, as it was never sent on the old one.
+    if (stream_ && PeerClosed(stream_->socket())) {
+        Close();
+    }
     if (!stream_) {
         if (auto error = Connect()) {
             return {.response = std::nullopt, .error = *error};

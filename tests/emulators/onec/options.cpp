@@ -64,10 +64,15 @@ ParsedCommandLine ParseCommandLine(std::vector<std::string> const& args) {
     app.add_option("--documents", options.documents, "Sale documents to upload")->check(CLI::ExistingFile);
     app.add_option("--base-dir", options.base_dir,
                    "Send file names relative to this directory (goods/1/offers.xml); default: base name");
+    app.add_option("--remote-name", options.remote_names,
+                   "Send the first files under these names instead (fault injection: ../x.xml)");
     app.add_option("--save-orders", options.save_orders, "Sale: write the query answer's bytes here");
     app.add_option("--cml-version", options.cml_version, "version= sent with init (new 1C)");
     app.add_flag("--full", options.full, "Full export: call deactivate with the checkauth timestamp");
     app.add_flag("--old-1c", options.old_1c, "Old 1C: no version, no sessid, no deactivate/complete");
+    app.add_flag("--old-1c-import", options.old_1c_import,
+                 "With --old-1c: still call sale import after the file chunks (УТ 10.3 style)");
+    app.add_option("--save-info", options.save_info, "Sale: call mode=info and write its answer's bytes here");
     auto* drop = app.add_option("--drop-after-bytes", drop_after,
                                 "Fault: close the connection after N upload body bytes (counted over the run)");
     auto* stop = app.add_option("--stop-after-imports", stop_after, "Fault: stop after N import calls");

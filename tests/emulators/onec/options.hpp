@@ -21,11 +21,14 @@ struct Options {
     std::chrono::milliseconds timeout{60'000};
     std::vector<std::string> files;      // catalog uploads, in upload order
     std::vector<std::string> documents;  // sale uploads
+    std::vector<std::string> remote_names;  // override the remote names of the first files, in order
     std::string base_dir;                // remote names are relative to it; empty: basename
     std::string save_orders;             // sale: where the `query` answer goes; empty: discarded
     std::string cml_version = "2.10";
     bool full = false;
     bool old_1c = false;
+    bool old_1c_import = false;          // old 1C that still calls sale `import` after its `file` chunks
+    std::string save_info;               // sale: call `info` and write its answer here
     std::optional<std::uint64_t> drop_after_bytes;
     std::optional<std::uint64_t> stop_after_imports;
     std::uint64_t max_import_calls = 100'000;  // per file; a server stuck in `progress` ends the run

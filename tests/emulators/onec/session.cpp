@@ -251,7 +251,8 @@ bool Session::Import(std::string const& remote) {
             return false;
         }
         auto const answer = ParseAnswer(response->body, response->content_type);
-        LogAnswer("import", remote, {}, Outcome(answer));
+        // Every line: the success text is where a server reports what it kept and skipped.
+        LogAnswer("import", remote, {}, answer.lines.empty() ? answer.status : answer.status + " " + answer.Text());
         file.last_status = answer.status;
         if (!Accept(answer, "import", remote, true)) {
             return false;
@@ -273,8 +274,12 @@ bool Session::Confirm(std::string const& mode, std::string const& extra_query) {
     return Accept(answer, mode, {}, false);
 }
 
-bool Session::QueryOrders(std::string const& save_to) {
-    auto response = Send(HttpRequest{.query = BuildQuery("query", {}, {})}, "query", {}, {});
+bool Session::QueryOrders(std::string const& save_to) { return FetchDocument("query", save_to); }
+
+bool Session::QueryInfo(std::string const& save_to) { return FetchDocument("info", save_to); }
+
+bool Session::FetchDocument(std::string const& mode, std::string const& save_to) {
+    auto response = Send(HttpRequest{.query = BuildQuery(mode, {}, {})}, mode, {}, {});
     if (!response) {
         return false;
     }
@@ -282,11 +287,13 @@ bool Session::QueryOrders(std::string const& save_to) {
     auto const head = StripBom(response->body).substr(0, 16);
     if (head.rfind("failure", 0) == 0 || head.rfind("error", 0) == 0) {
         auto const answer = ParseAnswer(response->body, response->content_type);
-        LogAnswer("query", {}, {}, Outcome(answer));
-        return Fail("mode=query: " + answer.status + ": " + answer.Text());
+        LogAnswer(mode, {}, {}, Outcome(answer));
+        return Fail("mode=" + mode + ": " + answer.status + ": " + answer.Text());
     }
-    summary_.orders_bytes = response->body.size();
-    LogAnswer("query", {}, {},
+    if (mode == "query") {
+        summary_.orders_bytes = response->body.size();
+    }
+    LogAnswer(mode, {}, {},
               "200 " + (response->content_type.empty() ? std::string("(no content type)") : response->content_type) +
                   ", " + std::to_string(response->body.size()) + " bytes" +
                   (save_to.empty() ? "" : " saved to " + save_to));
@@ -294,7 +301,7 @@ bool Session::QueryOrders(std::string const& save_to) {
         std::ofstream out(save_to, std::ios::binary | std::ios::trunc);
         out.write(response->body.data(), static_cast<std::streamsize>(response->body.size()));
         if (!out) {
-            return Fail("cannot write --save-orders file " + save_to);
+            return Fail("cannot write the " + mode + " answer to " + save_to);
         }
     }
     return true;

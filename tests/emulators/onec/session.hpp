@@ -30,6 +30,8 @@ public:
     bool Confirm(std::string const& mode, std::string const& extra_query = {});
     /// Sale `mode=query`: the answer is the orders XML itself; saved byte-exact to `save_to`.
     bool QueryOrders(std::string const& save_to);
+    /// Sale `mode=info`: the status/payment-system directory XML; saved byte-exact to `save_to`.
+    bool QueryInfo(std::string const& save_to);
 
     /// Records the failure (first one wins) and returns false, for `return session.Fail(...)`.
     bool Fail(std::string text);
@@ -38,6 +40,8 @@ public:
     std::optional<std::string> const& Timestamp() const { return credentials_.timestamp; }
 
 private:
+    /// A request whose answer is a document, not a status line (query, info).
+    bool FetchDocument(std::string const& mode, std::string const& save_to);
     std::string BuildQuery(std::string const& mode, std::string const& filename, std::string const& extra) const;
     /// Sends, counts and logs one request; nullopt (after Fail) on a transport error or non-200.
     std::optional<HttpResponse> Send(HttpRequest request, std::string const& mode, std::string const& filename,

@@ -1,5 +1,7 @@
 // Decoder behaviour not covered by the fixtures: the three deletion encodings, the three stock
 // shapes together, Контейнер/Документ, older requisite names and date forms, bad dates.
+#include <gmock/gmock.h>
+
 #include "core/domain/decimal_parse.hpp"
 #include "tests/unit/onec/collecting_visitor.hpp"
 
@@ -137,6 +139,82 @@ TEST(CmlDecoders, OfferPackageChangesAreReadAsOffers) {
     EXPECT_EQ(v.headers[1].section, CmlSectionKind::kOfferPackage);
     EXPECT_EQ(v.headers[1].element_path, "КоммерческаяИнформация/ИзмененияПакетаПредложений");
     EXPECT_EQ(v.headers[1].id, "c#");
+}
+
+TEST(CmlDecoders, PriceNumbersAsAttributesAndFromPresentationWhenPerUnitIsMissing) {
+    // 1C always writes Представление; hand-made and old documents drop ЦенаЗаЕдиницу or write the
+    // numbers as attributes (commerceml.md §3.4, §6 quirk 19). Fixture forms: " 100 RUB за PCE",
+    // "1 234 RUB за шт", "12 356 руб. за шт".
+    CollectingVisitor v;
+    auto r = ReadText(Wrap("<ПакетПредложений><Предложения>"
+                           "<Предложение Количество=\"1 000,5\"><Ид>a</Ид><Цены>"
+                           "<Цена ИдТипаЦены=\"t1\" ЦенаЗаЕдиницу=\"23 000\" Валюта=\"руб\" Коэффициент=\"1\"/>"
+                           "<Цена><ИдТипаЦены>t2</ИдТипаЦены><Представление>1 234,50 руб. за шт</Представление></Цена>"
+                           "<Цена><ИдТипаЦены>t3</ИдТипаЦены><Представление> 100 RUB за PCE</Представление></Цена>"
+                           "<Цена><ИдТипаЦены>t4</ИдТипаЦены><Представление>96\xC2\xA0""287 руб. за шт</Представление></Цена>"
+                           "<Цена><ИдТипаЦены>t5</ИдТипаЦены><Представление>9 999 руб.</Представление>"
+                           "<ЦенаЗаЕдиницу>10000.00</ЦенаЗаЕдиницу></Цена>"
+                           "</Цены></Предложение>"
+                           "</Предложения></ПакетПредложений>"),
+                      v);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(v.offers.size(), 1u);
+    CmlOffer const& o = v.offers[0];
+    EXPECT_EQ(o.quantity, D("1000.5"));
+    ASSERT_EQ(o.prices.size(), 5u);
+    EXPECT_EQ(o.prices[0].price_type_id, "t1");
+    EXPECT_EQ(o.prices[0].per_unit, D("23000"));
+    EXPECT_EQ(o.prices[0].currency, "руб");
+    EXPECT_EQ(o.prices[0].coefficient, D("1"));
+    EXPECT_EQ(o.prices[1].per_unit, D("1234.5"));
+    EXPECT_EQ(o.prices[1].presentation, "1 234,50 руб. за шт");
+    EXPECT_EQ(o.prices[2].per_unit, D("100"));
+    EXPECT_EQ(o.prices[3].per_unit, D("96287"));
+    EXPECT_EQ(o.prices[4].per_unit, D("10000")) << "ЦенаЗаЕдиницу wins over Представление";
+}
+
+TEST(CmlDecoders, PriceWithoutAnyNumberIsAProblemWithItsPosition) {
+    CollectingVisitor v;
+    auto r = ReadText(Wrap("<ПакетПредложений><Предложения>"
+                           "<Предложение><Ид>a</Ид><Цены><Цена><ИдТипаЦены>t</ИдТипаЦены>"
+                           "<Представление>договорная</Представление></Цена></Цены></Предложение>\n"
+                           "<Предложение><Ид>b</Ид><Цены><Цена><ИдТипаЦены>t</ИдТипаЦены></Цена></Цены></Предложение>\n"
+                           "<Предложение><Ид>c</Ид><Цены><Цена ИдТипаЦены=\"t\" ЦенаЗаЕдиницу=\"12,5 руб\"/></Цены>"
+                           "</Предложение>\n"
+                           "<Предложение><Ид>d</Ид></Предложение>"
+                           "</Предложения></ПакетПредложений>"),
+                      v, "offers.xml");
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(v.offers.size(), 1u);
+    EXPECT_EQ(v.offers[0].id.value(), "d");
+    ASSERT_EQ(r->problems.size(), 3u);
+    EXPECT_EQ(r->problems[0].message,
+              "offers.xml:3:61: price without <ЦенаЗаЕдиницу> and no number in <Представление>: invalid decimal "
+              "\"договорная\": not a number (element path КоммерческаяИнформация/ПакетПредложений/Предложения/"
+              "Предложение/Цены/Цена)");
+    EXPECT_THAT(r->problems[1].message, ::testing::HasSubstr("price without <ЦенаЗаЕдиницу> or <Представление>"));
+    EXPECT_THAT(r->problems[2].message, ::testing::HasSubstr("attribute ЦенаЗаЕдиницу: invalid decimal \"12,5 руб\""));
+}
+
+TEST(CmlDecoders, HandMadeDocumentWithSumsAsAttributes) {
+    // BX-FORUM's 2.03 document: Сумма="23 000" as an attribute (commerceml.md §6 quirk 19).
+    CollectingVisitor v;
+    auto r = ReadText(Wrap("<Документ Сумма=\"23 000\" Курс=\"1\"><Ид>9</Ид><Товары>"
+                           "<Товар Цена=\"11 500\" Количество=\"2.0000\" Сумма=\"23 000,00\"><Ид>p</Ид></Товар>"
+                           "<Товар ЦенаЗаЕдиницу=\"1,5\" Количество=\"1\"><Ид>q</Ид><Сумма>1.5</Сумма></Товар>"
+                           "</Товары></Документ>"),
+                      v);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(v.documents.size(), 1u);
+    CmlDocument const& d = v.documents[0];
+    EXPECT_EQ(d.sum, D("23000"));
+    EXPECT_EQ(d.rate, D("1"));
+    ASSERT_EQ(d.lines.size(), 2u);
+    EXPECT_EQ(d.lines[0].price, D("11500"));
+    EXPECT_EQ(d.lines[0].quantity, D("2"));
+    EXPECT_EQ(d.lines[0].sum, D("23000"));
+    EXPECT_EQ(d.lines[1].price, D("1.5"));
+    EXPECT_EQ(d.lines[1].sum, D("1.5"));
 }
 
 }  // namespace

@@ -254,6 +254,23 @@ TEST_F(ExchangeEndpointTest, ImportResumesAfterDaemonRestartFromStoredCheckpoint
     EXPECT_EQ(log_->finishes, 1);
 }
 
+TEST_F(ExchangeEndpointTest, KeptButUnlinkedRecordsAreSummedOverSlicesIntoTheAnswerAndMetrics) {
+    StartServer();
+    CheckAuth();
+    std::string xml = CatalogXml(2);
+    for (int i = 1; i <= 3; ++i) {
+        auto const at = xml.find("</Товары>");
+        xml.insert(at, "<Товар><Ид>orphan-" + std::to_string(i) + "</Ид></Товар>\n");
+    }
+    Upload("offers.xml", xml);
+    auto const answers = ImportAll("offers.xml");
+    ASSERT_EQ(answers.size(), 3u);  // 5 records, 2 per slice: the orphans span all three slices
+    EXPECT_EQ(answers[2], "success\noffers.xml: 5 records imported\ntest sink: 5 products\n"
+                          "kept without a link yet: 3 offers of unknown products, 0 prices of unknown price types");
+    EXPECT_THAT(registry_.Render(), HasSubstr("b2b_onec_orphan_offers_total 3\n"));
+    EXPECT_THAT(registry_.Render(), HasSubstr("b2b_onec_unknown_price_type_prices_total 0\n"));
+}
+
 TEST_F(ExchangeEndpointTest, ImportOfUnknownFileFails) {
     StartServer();
     CheckAuth();

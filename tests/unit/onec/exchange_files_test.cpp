@@ -4,6 +4,7 @@
 
 #include "connectors/onec/exchange_answer.hpp"
 #include "connectors/onec/exchange_request.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace b2b::onec::test {
 namespace {
@@ -11,6 +12,26 @@ namespace {
 std::string Canonical(std::string_view raw) {
     auto r = CanonicalFileName(raw);
     return r ? *r : "ERROR: " + r.error().message;
+}
+
+bool Complete(std::string const& bytes) {
+    b2b::test::TempDir dir;
+    return HoldsCompleteXmlDocument(dir.WriteFile("f.xml", bytes));
+}
+
+TEST(ExchangeFiles, TellsAWholeDocumentFromAnUnfinishedOne) {
+    std::string const cp1251_root = "\xca\xee\xec\xec\xe5\xf0\xf7\xe5\xf1\xea\xe0\xff";  // windows-1251 bytes
+    EXPECT_TRUE(Complete("\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- c -->\n<КИ a=\"1\"><Д/></КИ>\r\n"));
+    EXPECT_TRUE(Complete("<?xml version=\"1.0\" encoding=\"windows-1251\"?><" + cp1251_root + "><x/></" + cp1251_root +
+                         " >\n"));
+    EXPECT_TRUE(Complete("<?xml version=\"1.0\"?><КИ ВерсияСхемы=\"2.03\"/>"));
+    EXPECT_FALSE(Complete("<?xml version=\"1.0\"?><КИ><Документ><Ид>1</Ид></Документ>"));
+    EXPECT_FALSE(Complete("<?xml version=\"1.0\"?><КИ><Документ></Документ>"));  // ends with another element
+    EXPECT_FALSE(Complete("<?xml version=\"1.0\"?><КИ><Документ></Документ></К"));  // cut inside the end tag
+    EXPECT_FALSE(Complete("<?xml version=\"1.0\""));
+    EXPECT_FALSE(Complete(""));
+    b2b::test::TempDir dir;
+    EXPECT_FALSE(HoldsCompleteXmlDocument(dir / "missing.xml"));
 }
 
 TEST(ExchangeFiles, CanonicalisesNamesLikeBitrix) {

@@ -189,10 +189,84 @@ TEST_F(ExchangeSaleTest, OldOneCBrokenFileAnswersFailure) {
     StartServer();
     CheckAuth();
     EXPECT_EQ(Get("type=sale&mode=init", Cookie()).body, "zip=no\nfile_limit=1048576");
-    auto const r = Post("type=sale&mode=file&filename=orders.xml", "<?xml version=\"1.0\"?><КоммерческаяИнформация>",
-                        Cookie());
-    EXPECT_THAT(r.body, StartsWith("failure\n"));
+    auto const r = Post("type=sale&mode=file&filename=orders.xml",
+                        "<?xml version=\"1.0\"?>\n<КоммерческаяИнформация><Документ></КоммерческаяИнформация>", Cookie());
+    EXPECT_THAT(r.body, StartsWith("failure\n" + Cp1251("orders.xml:2:")));
     EXPECT_TRUE(log_->documents.empty());
+}
+
+TEST_F(ExchangeSaleTest, OldOneCChunkedFileImportsWhenTheLastChunkArrives) {
+    // УТ 10.3 style: no version at init, the document in file_limit chunks with the same filename
+    // (appended), then possibly an import call (commerceml.md §1.4, §1.7).
+    options_.file_limit = 700;
+    StartServer();
+    CheckAuth();
+    EXPECT_EQ(Get("type=sale&mode=init", Cookie()).body, "zip=no\nfile_limit=700");
+    std::string const document = DocumentsFixture();
+    ASSERT_GT(document.size(), 3 * options_.file_limit);
+    std::string const query = "type=sale&mode=file&filename=orders.xml";
+    for (std::size_t at = 0; at < document.size(); at += options_.file_limit) {
+        bool const last = at + options_.file_limit >= document.size();
+        auto const r = Post(query, document.substr(at, options_.file_limit), Cookie());
+        ASSERT_EQ(r.body, "success") << "chunk at " << at;
+        if (!last) {
+            ASSERT_TRUE(log_->documents.empty()) << "imported before the document was whole, at " << at;
+        }
+    }
+    ASSERT_EQ(log_->documents.size(), 2u);
+    EXPECT_EQ(log_->documents[0].id, "142");
+    EXPECT_EQ(log_->documents[1].id, "235");
+    EXPECT_EQ(log_->finishes, 1);
+    EXPECT_EQ(Get("type=sale&mode=import&filename=orders.xml", Cookie()).body,
+              "success\norders.xml: already processed in this session");
+    EXPECT_EQ(log_->documents.size(), 2u);
+}
+
+TEST_F(ExchangeSaleTest, OldOneCTruncatedUploadWaitsAndItsImportNamesTheCut) {
+    StartServer();
+    CheckAuth();
+    EXPECT_EQ(Get("type=sale&mode=init", Cookie()).body, "zip=no\nfile_limit=1048576");
+    std::string const document = DocumentsFixture();
+    auto const cut = document.substr(0, document.size() / 2);
+    EXPECT_EQ(Post("type=sale&mode=file&filename=orders.xml", cut, Cookie()).body, "success");
+    EXPECT_TRUE(log_->documents.empty());
+    auto const answer = Get("type=sale&mode=import&filename=orders.xml", Cookie()).body;
+    EXPECT_THAT(answer, StartsWith("failure\n" + Cp1251("orders.xml:")));
+    EXPECT_THAT(answer, HasSubstr(Cp1251("КоммерческаяИнформация")));
+}
+
+TEST_F(ExchangeSaleTest, InfoListsStatusesAndPaymentSystemsAsBitrixDoes) {
+    options_.sale_info.statuses = {{"N", "Принят"}, {"F", "Выполнен & закрыт"}};
+    options_.sale_info.payment_systems = {{"1", "Наличные"}};
+    StartServer();
+    NewOneC();
+    auto const r = Get("type=sale&mode=info&sessid=" + sessid_, Cookie());
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.Header("Content-Type"), "application/xml; charset=windows-1251");
+    EXPECT_EQ(r.Header("Content-Length"), std::to_string(r.body.size()));
+    // "Cтатусы" begins with a Latin C ("C" "татусы" below), as in Bitrix's sale.export.1c language file.
+    EXPECT_EQ(r.body, Cp1251("<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Справочник>\n"
+                             "\t<C" "татусы>\n"
+                             "\t\t<Элемент>\n\t\t\t<Ид>N</Ид>\n\t\t\t<Название>Принят</Название>\n\t\t</Элемент>\n"
+                             "\t\t<Элемент>\n\t\t\t<Ид>F</Ид>\n\t\t\t<Название>Выполнен &amp; закрыт</Название>\n"
+                             "\t\t</Элемент>\n"
+                             "\t</C" "татусы>\n"
+                             "\t<ПлатежныеСистемы>\n"
+                             "\t\t<Элемент>\n\t\t\t<Ид>1</Ид>\n\t\t\t<Название>Наличные</Название>\n\t\t</Элемент>\n"
+                             "\t</ПлатежныеСистемы>\n"
+                             "</Справочник>\n"));
+    EXPECT_THAT(r.body, HasSubstr("<C\xf2\xe0\xf2\xf3\xf1\xfb>")) << "Latin C, then cp1251 татусы";
+    // Bitrix's catalog component has no info mode: 1C gets the unknown-command failure there.
+    EXPECT_EQ(Get("type=catalog&mode=info", {{"Authorization", kBasic}}).body, "failure\nunknown mode info");
+
+    options_.sale_encoding = CmlOutputEncoding::kUtf8Bom;
+    StopServer();
+    StartServer();
+    NewOneC();
+    auto const utf8 = Get("type=sale&mode=info&sessid=" + sessid_, Cookie());
+    EXPECT_EQ(utf8.Header("Content-Type"), "application/xml; charset=utf-8");
+    EXPECT_THAT(utf8.body, StartsWith("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Справочник>"));
+    EXPECT_THAT(utf8.body, HasSubstr("<Название>Выполнен &amp; закрыт</Название>"));
 }
 
 TEST_F(ExchangeSaleTest, OldOneCEmptyFileAnswersBitrixText) {

@@ -58,6 +58,8 @@ public:
         return {};
     }
     std::string Summary() const override { return "test sink: " + std::to_string(log_->flushed.size()) + " products"; }
+    /// Test convention: a product whose Ид starts with "orphan" stands for an offer of an unknown product.
+    ImportTally Tally() const override { return {.orphan_offers = orphans_, .unknown_price_types = 0}; }
 
     // CmlVisitor
     Status OnHeader(CmlHeader const& header) override {
@@ -66,6 +68,7 @@ public:
         return {};
     }
     Status OnProduct(CmlProduct const& product) override {
+        orphans_ += product.id.value().starts_with("orphan") ? 1 : 0;
         pending_.push_back(product.id.value());
         return {};
     }
@@ -78,6 +81,7 @@ private:
     std::shared_ptr<SinkLog> log_;
     std::vector<std::string> pending_;
     std::vector<CmlDocument> pending_documents_;
+    std::uint64_t orphans_ = 0;
 };
 
 inline constexpr char const* kBasic = "Basic c2l0ZTpzZWNyZXQ=";  // site:secret (commerceml.md §2.1)
