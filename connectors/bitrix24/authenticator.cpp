@@ -49,9 +49,9 @@ std::string WebhookAuthenticator::BaseUrl() const {
 
 std::string WebhookAuthenticator::PortalHost() const { return HostOf(BaseUrl()); }
 
-void WebhookAuthenticator::Apply(boost::json::object&) const {}
+std::uint64_t WebhookAuthenticator::Apply(boost::json::object&) const { return 0; }
 
-Status WebhookAuthenticator::Refresh() {
+Status WebhookAuthenticator::Refresh(std::uint64_t) {
     return Error::Permanent("bitrix24: the portal reported an expired token, but a webhook has none to refresh");
 }
 

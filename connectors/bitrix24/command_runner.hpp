@@ -16,4 +16,13 @@ namespace b2b::bitrix24 {
 /// error.
 std::vector<Result<Reply>> RunCommands(RestClient& client, std::span<BatchCommand const> commands);
 
+/// A chain of commands that must travel in one `batch` because later ones refer to earlier ones
+/// through $result (company -> requisite -> deal -> rows). At most kMaxBatchCommands long.
+using CommandUnit = std::vector<BatchCommand>;
+
+/// Packs whole units into as few `batch` requests as possible (in order, a unit never split
+/// across requests) and runs them. Returns one outcome per command, per unit, in order.
+/// Errors: a bug outcome for every command of a unit longer than kMaxBatchCommands.
+std::vector<std::vector<Result<Reply>>> RunUnits(RestClient& client, std::span<CommandUnit const> units);
+
 }  // namespace b2b::bitrix24

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "connectors/bitrix24/events_stages.hpp"
 #include "connectors/bitrix24/payload.hpp"
+#include "core/util/log.hpp"
 
 namespace b2b::bitrix24 {
 
@@ -19,6 +21,7 @@ Result<std::unique_ptr<Bitrix24Deliverer>> Bitrix24Deliverer::Create(RestClient&
 }
 
 std::vector<Status> Bitrix24Deliverer::DeliverBatch(std::span<store::Job const> jobs) {
+    std::lock_guard serial(batch_mutex_);
     std::vector<Status> out(jobs.size());
     std::vector<Counterparty> companies;
     std::vector<std::size_t> company_jobs;
@@ -46,16 +49,44 @@ std::vector<Status> Bitrix24Deliverer::DeliverBatch(std::span<store::Job const> 
                                                   context, job.kind, kUpsertCompany, kUpsertDeal));
         }
     }
-    auto const company_results = writer_.EnsureCompanies(companies);
+    // One call for both kinds: their lookups share one round and their writes share batches.
+    auto const results = writer_.Ensure(companies, orders);
+    std::vector<Link> links;
     for (std::size_t k = 0; k < company_jobs.size(); ++k) {
-        if (!company_results[k]) {
-            out[company_jobs[k]] = company_results[k].error();
+        if (!results.companies[k]) {
+            out[company_jobs[k]] = results.companies[k].error();
+        } else if (results.companies[k]->company_id > 0) {
+            links.push_back({"counterparty", companies[k].id, results.companies[k]->company_id});
         }
     }
-    auto const deal_results = writer_.EnsureDeals(orders);
     for (std::size_t k = 0; k < order_jobs.size(); ++k) {
-        if (!deal_results[k]) {
-            out[order_jobs[k]] = deal_results[k].error();
+        if (auto const& deal = results.deals[k]; deal && deal->deal_id > 0) {
+            links.push_back({"order", orders[k].id, deal->deal_id});
+            if (deal->company_id > 0) {
+                links.push_back({"counterparty", orders[k].counterparty.id, deal->company_id});
+            }
+        }
+    }
+    if (links_ && !links.empty()) {
+        links_(links);
+    }
+    for (std::size_t k = 0; k < order_jobs.size(); ++k) {
+        auto const& deal = results.deals[k];
+        if (!deal) {
+            out[order_jobs[k]] = deal.error();
+        } else if (stages_ != nullptr && !deal->created && !deal->found_stage_id.empty()) {
+            if (auto recorded = stages_->RecordStageIfUnknown(deal->deal_id, deal->found_stage_id); !recorded) {
+                log::Warn("bitrix24", "could not record the stage of a deal we found",
+                          {{"deal", deal->deal_id}, {"error", recorded.error().message}});
+            }
+        } else if (stages_ != nullptr && deal->created) {
+            // We put it there: its ONCRMDEALADD echo must not look like a manager's move. A store
+            // failure here costs at most one spurious "stage entered"; the deal itself is done.
+            auto const stage = writer_.StageOf(orders[k]).value_or("");
+            if (auto recorded = stages_->RecordOwnStage(deal->deal_id, stage); !recorded) {
+                log::Warn("bitrix24", "could not record the stage of a deal we created",
+                          {{"deal", deal->deal_id}, {"error", recorded.error().message}});
+            }
         }
     }
     return out;

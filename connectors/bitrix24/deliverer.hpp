@@ -1,11 +1,17 @@
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "connectors/bitrix24/entities.hpp"
 #include "core/sync/deliverer.hpp"
 
 namespace b2b::bitrix24 {
+
+class StageTracker;
 
 /// Job kinds (payloads documented in payload.hpp).
 inline constexpr std::string_view kUpsertCompany = "upsert_company";
@@ -14,7 +20,7 @@ inline constexpr std::string_view kUpsertDeal = "upsert_deal";
 /// The Bitrix24 target: delivers `upsert_company` and `upsert_deal` jobs through CrmWriter,
 /// batching the jobs of one DeliverBatch call. Each job gets its own Status: a permanent error
 /// for a bad payload or an unknown kind, the classified REST error otherwise; one failing job
-/// never fails the others. Safe to call from several workers at once.
+/// never fails the others. Safe to call from several workers at once (batches run one at a time).
 class Bitrix24Deliverer final : public sync::Deliverer {
 public:
     /// `client` must outlive the deliverer.
@@ -24,6 +30,26 @@ public:
     /// unknown name is a permanent start-up error.
     static Result<std::unique_ptr<Bitrix24Deliverer>> Create(RestClient& client, PipelineConfig const& config);
 
+    /// Deals we create are recorded with the tracker at the stage we put them in, so the echo
+    /// of our crm.deal.add is not taken for a manager's move (events_stages.hpp). Optional; set
+    /// before the first DeliverBatch; the tracker must outlive the deliverer.
+    void RecordOwnStagesWith(StageTracker* tracker) { stages_ = tracker; }
+
+    /// What a delivery tells the rest of b2bsync: the portal id our canonical entity got
+    /// ("order", "order-1001", 57) or ("counterparty", "cp-7707083893-773601001", 12).
+    struct Link {
+        std::string kind;
+        std::string canonical_id;
+        std::int64_t external_id = 0;
+    };
+    /// Called after each batch with the links of what it wrote or found (for the store's links
+    /// table, so a deal's events can be traced back to the order). Optional; set before the first
+    /// DeliverBatch. Recording is idempotent; a failure there is logged, the deliveries stand.
+    void RecordLinksWith(std::function<void(std::vector<Link> const&)> recorder) { links_ = std::move(recorder); }
+
+    /// The pipeline and stage ids resolved at creation.
+    Pipeline const& pipeline() const { return writer_.pipeline(); }
+
     // sync::Deliverer
     std::vector<Status> DeliverBatch(std::span<store::Job const> jobs) override;
     void Cancel() override;
@@ -31,6 +57,12 @@ public:
 private:
     RestClient& client_;
     CrmWriter writer_;
+    StageTracker* stages_ = nullptr;
+    std::function<void(std::vector<Link> const&)> links_;
+    // One batch at a time: two workers delivering orders of the same new counterparty at once
+    // would both miss it in their lookups and both create its company (the portal has no
+    // uniqueness). The shared limiter is the bottleneck anyway, so this costs no throughput.
+    std::mutex batch_mutex_;
 };
 
 }  // namespace b2b::bitrix24

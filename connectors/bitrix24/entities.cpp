@@ -1,7 +1,9 @@
 #include "connectors/bitrix24/entities.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
+#include <set>
 
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
@@ -13,27 +15,112 @@ namespace {
 
 namespace json = boost::json;
 
-// Lookups per counterparty: requisite by INN, company by origin, requisite of that company.
-constexpr std::size_t kCounterpartiesPerBatch = kMaxBatchCommands / 3;
-constexpr std::size_t kOrdersPerBatch = kMaxBatchCommands / 2;
+constexpr std::size_t kKeysPerLookup = 50;  // an IN list per list command: one 50-row page in the common case
+constexpr std::size_t kListPage = 50;       // list methods return at most 50 rows (bitrix24.md §5)
 
-// First row's field of a list result (legacy lists return an array of objects).
-std::optional<std::int64_t> FirstRowInt(Result<Reply> const& reply, std::string_view field) {
-    if (!reply) {
-        return std::nullopt;
+json::object ListParams(json::object filter, json::array select) {
+    // start=-1: no COUNT(*) for `total` (expensive, burns the operating budget, bitrix24.md §5).
+    return json::object{{"filter", std::move(filter)},
+                        {"select", std::move(select)},
+                        {"order", json::object{{"ID", "ASC"}}},
+                        {"start", -1}};
+}
+
+// A field as text (legacy replies send ids and codes as strings, newer ones as numbers).
+std::string FieldText(json::object const& row, std::string_view field) {
+    auto const* v = row.if_contains(field);
+    if (v == nullptr) {
+        return {};
     }
-    auto const* rows = reply->result.if_array();
-    if (rows == nullptr || rows->empty()) {
-        return std::nullopt;
+    if (v->is_string()) {
+        return std::string(v->get_string());
     }
-    auto const* row = rows->front().if_object();
-    if (row == nullptr) {
-        return std::nullopt;
+    if (auto n = AsInt(*v)) {
+        return std::to_string(*n);
     }
-    if (auto const* v = row->if_contains(field)) {
-        return AsInt(*v);
+    return {};
+}
+
+std::int64_t FieldId(json::object const& row, std::string_view field) {
+    auto const* v = row.if_contains(field);
+    if (v == nullptr) {
+        return 0;
     }
-    return std::nullopt;
+    auto id = AsInt(*v);
+    return id && *id > 0 ? *id : 0;
+}
+
+// A list query whose every row we need: `filter` plus `>ID` paging when a page comes back full.
+// With `key_field`, the query is `filter` + `@key_field` IN `keys`, and a further page asks only
+// for the keys not seen yet: rows come by ID ASC, so a key's oldest row (the one we use) is on the
+// first page it appears on.
+struct RowsQuery {
+    std::string method;
+    json::object filter;
+    json::array select;  // must name ID (the paging cursor)
+    std::string key_field = {};
+    std::vector<std::string> keys = {};
+};
+
+// Runs all queries, sharing batch requests; a query whose page came back full is continued with
+// `>ID` = its last id in a further round (duplicates on the portal may exceed one page).
+std::vector<Result<std::vector<json::object>>> FetchAll(RestClient& client, std::vector<RowsQuery> const& queries) {
+    std::vector<Result<std::vector<json::object>>> out(queries.size(), std::vector<json::object>{});
+    std::vector<std::optional<std::int64_t>> after(queries.size());
+    std::vector<std::size_t> open(queries.size());
+    std::vector<std::set<std::string>> keys_left(queries.size());
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+        open[q] = q;
+        keys_left[q].insert(queries[q].keys.begin(), queries[q].keys.end());
+    }
+    while (!open.empty()) {
+        std::vector<BatchCommand> commands;
+        for (auto q : open) {
+            auto filter = queries[q].filter;
+            if (after[q]) {
+                filter[">ID"] = *after[q];
+            }
+            if (!queries[q].key_field.empty()) {
+                json::array unseen;
+                for (auto const& key : keys_left[q]) {
+                    unseen.push_back(json::string(key));
+                }
+                filter["@" + queries[q].key_field] = std::move(unseen);
+            }
+            commands.push_back({"l" + std::to_string(q), queries[q].method, ListParams(std::move(filter), queries[q].select)});
+        }
+        auto const replies = RunCommands(client, commands);
+        std::vector<std::size_t> still_open;
+        for (std::size_t k = 0; k < open.size(); ++k) {
+            auto const q = open[k];
+            if (!replies[k]) {
+                out[q] = replies[k].error();
+                continue;
+            }
+            auto const* rows = replies[k]->result.if_array();
+            if (rows == nullptr) {
+                out[q] = Error::Permanent(fmt::format("{}: the portal returned no list", queries[q].method));
+                continue;
+            }
+            for (auto const& row : *rows) {
+                if (auto const* object = row.if_object()) {
+                    out[q]->push_back(*object);
+                    if (!queries[q].key_field.empty()) {
+                        keys_left[q].erase(FieldText(*object, queries[q].key_field));
+                    }
+                }
+            }
+            bool const all_seen = !queries[q].key_field.empty() && keys_left[q].empty();
+            if (rows->size() >= kListPage && !out[q]->empty() && !all_seen) {
+                if (auto const* id = out[q]->back().if_contains("ID"); id != nullptr && AsInt(*id)) {
+                    after[q] = AsInt(*id);
+                    still_open.push_back(q);
+                }
+            }
+        }
+        open = std::move(still_open);
+    }
+    return out;
 }
 
 Result<std::int64_t> NewId(Result<Reply> const& reply) {
@@ -46,18 +133,10 @@ Result<std::int64_t> NewId(Result<Reply> const& reply) {
     return Error::Permanent("the portal returned no id for the new record");
 }
 
-json::object ListParams(json::object filter, json::array select) {
-    // start=-1: no COUNT(*) for `total` (expensive, burns the operating budget, bitrix24.md §5).
-    return json::object{{"filter", std::move(filter)},
-                        {"select", std::move(select)},
-                        {"order", json::object{{"ID", "ASC"}}},
-                        {"start", -1}};
-}
-
 std::string Context(Counterparty const& c) { return fmt::format("bitrix24 company for counterparty {}", c.id); }
 
-json::object RequisiteFields(Counterparty const& c, std::int64_t company_id) {
-    json::object fields{{"ENTITY_TYPE_ID", 4},     {"ENTITY_ID", company_id}, {"PRESET_ID", PresetOf(c)},
+json::object RequisiteFields(Counterparty const& c, json::value company_id) {
+    json::object fields{{"ENTITY_TYPE_ID", 4},     {"ENTITY_ID", std::move(company_id)}, {"PRESET_ID", PresetOf(c)},
                         {"NAME", c.name},          {"XML_ID", c.id},          {"ORIGINATOR_ID", std::string(kOriginatorId)},
                         {"ACTIVE", "Y"}};
     if (!c.inn.empty()) {
@@ -120,236 +199,492 @@ int PresetOf(Counterparty const& c) {
     return c.inn.empty() ? 3 : 1;
 }
 
-CrmWriter::CrmWriter(RestClient& client, Pipeline pipeline) : client_(client), pipeline_(std::move(pipeline)) {}
+namespace {
 
-std::vector<Result<CompanyRef>> CrmWriter::EnsureCompanies(std::span<Counterparty const> counterparties) {
-    std::vector<Result<CompanyRef>> out;
-    out.reserve(counterparties.size());
-    for (std::size_t at = 0; at < counterparties.size(); at += kCounterpartiesPerBatch) {
-        auto const chunk = counterparties.subspan(at, std::min(kCounterpartiesPerBatch, counterparties.size() - at));
-        // 1. Lookups, chained so that "requisite of the company found by origin" costs no extra round trip.
-        std::vector<BatchCommand> lookups;
-        for (std::size_t i = 0; i < chunk.size(); ++i) {
-            auto const& c = chunk[i];
-            auto const n = std::to_string(i);
-            if (!c.inn.empty()) {
-                json::object filter{{"ENTITY_TYPE_ID", 4}, {"RQ_INN", c.inn}};
-                if (!c.kpp.empty()) {
-                    filter["RQ_KPP"] = c.kpp;
-                }
-                lookups.push_back({"rq_" + n, "crm.requisite.list", ListParams(std::move(filter), {"ID", "ENTITY_ID"})});
-            }
-            lookups.push_back(
-                {"co_" + n, "crm.company.list",
-                 ListParams(json::object{{"ORIGINATOR_ID", std::string(kOriginatorId)}, {"ORIGIN_ID", c.id}}, {"ID"})});
-            lookups.push_back({"rc_" + n, "crm.requisite.list",
-                               ListParams(json::object{{"ENTITY_TYPE_ID", 4},
-                                                       {"ENTITY_ID", ResultRef("co_" + n, {"0", "ID"})}},
-                                          {"ID", "ENTITY_ID"})});
-        }
-        auto const found = RunCommands(client_, lookups);
-        std::map<std::string, Result<Reply> const*> by_key;
-        for (std::size_t k = 0; k < lookups.size(); ++k) {
-            by_key[lookups[k].key] = &found[k];
-        }
-        std::vector<std::optional<Error>> failed(chunk.size());
-        std::vector<CompanyRef> refs(chunk.size());
-        for (std::size_t i = 0; i < chunk.size(); ++i) {
-            auto const n = std::to_string(i);
-            if (auto it = by_key.find("rq_" + n); it != by_key.end()) {
-                if (!*it->second) {
-                    failed[i] = it->second->error();
-                    continue;
-                }
-                if (auto company = FirstRowInt(*it->second, "ENTITY_ID")) {
-                    refs[i].company_id = *company;
-                    refs[i].requisite_id = FirstRowInt(*it->second, "ID").value_or(0);
-                    continue;
-                }
-            }
-            auto const& co = *by_key["co_" + n];
-            if (!co) {
-                failed[i] = co.error();
-                continue;
-            }
-            if (auto company = FirstRowInt(co, "ID")) {
-                refs[i].company_id = *company;
-                auto const& rc = *by_key["rc_" + n];
-                if (!rc) {
-                    failed[i] = rc.error();
-                    continue;
-                }
-                refs[i].requisite_id = FirstRowInt(rc, "ID").value_or(0);
-            }
-        }
-        // 2. Companies that do not exist yet.
-        std::vector<BatchCommand> adds;
-        std::vector<std::size_t> add_index;
-        for (std::size_t i = 0; i < chunk.size(); ++i) {
-            if (failed[i] || refs[i].company_id != 0) {
-                continue;
-            }
-            auto const& c = chunk[i];
-            json::object fields{{"TITLE", c.name},
-                                {"ORIGINATOR_ID", std::string(kOriginatorId)},
-                                {"ORIGIN_ID", c.id},
-                                {"COMPANY_TYPE", "CUSTOMER"},
-                                {"OPENED", "Y"}};
-            if (c.assigned_by_id) {
-                fields["ASSIGNED_BY_ID"] = *c.assigned_by_id;
-            }
-            adds.push_back({"co_add_" + std::to_string(i), "crm.company.add",
-                            json::object{{"fields", std::move(fields)},
-                                         {"params", json::object{{"REGISTER_SONET_EVENT", "N"}}}}});
-            add_index.push_back(i);
-        }
-        auto const added = RunCommands(client_, adds);
-        for (std::size_t k = 0; k < adds.size(); ++k) {
-            auto id = NewId(added[k]);
-            if (!id) {
-                failed[add_index[k]] = id.error();
-            } else {
-                refs[add_index[k]].company_id = *id;
-                refs[add_index[k]].created_company = true;
-            }
-        }
-        // 3. Requisites that do not exist yet (a separate step: after a lost reply of step 2 the
-        //    retry starts here, found by origin).
-        std::vector<BatchCommand> requisites;
-        std::vector<std::size_t> requisite_index;
-        for (std::size_t i = 0; i < chunk.size(); ++i) {
-            if (failed[i] || refs[i].requisite_id != 0) {
-                continue;
-            }
-            requisites.push_back({"rq_add_" + std::to_string(i), "crm.requisite.add",
-                                  json::object{{"fields", RequisiteFields(chunk[i], refs[i].company_id)}}});
-            requisite_index.push_back(i);
-        }
-        auto const rq_added = RunCommands(client_, requisites);
-        for (std::size_t k = 0; k < requisites.size(); ++k) {
-            auto id = NewId(rq_added[k]);
-            if (!id) {
-                failed[requisite_index[k]] = id.error();
-            } else {
-                refs[requisite_index[k]].requisite_id = *id;
-                refs[requisite_index[k]].created_requisite = true;
-            }
-        }
-        for (std::size_t i = 0; i < chunk.size(); ++i) {
-            if (failed[i]) {
-                out.push_back(failed[i]->WithContext(Context(chunk[i])));
-            } else {
-                out.push_back(refs[i]);
-            }
-        }
+// One distinct counterparty of a call (several jobs or orders may name the same one).
+struct Party {
+    Counterparty const* data = nullptr;
+    CompanyRef ref;
+    std::optional<Error> error;
+};
+
+// One order of a call.
+struct DealWork {
+    std::size_t party = 0;
+    std::string stage_id;
+    Decimal amount;
+    DealRef ref;
+    std::string found_company;  // COMPANY_ID of the existing deal, as the portal has it
+    std::optional<Error> error;
+    bool done = false;
+};
+
+// The existing deal's company is empty or not an id (a chained deal.add whose company.add failed):
+// repair it. A different valid company stays: a manager (or a merge) put it there.
+bool CompanyIsBroken(std::string const& company_id) {
+    std::int64_t id = 0;
+    auto const [ptr, ec] = std::from_chars(company_id.data(), company_id.data() + company_id.size(), id);
+    return ec != std::errc() || ptr != company_id.data() + company_id.size() || id <= 0;
+}
+
+template <typename Key>
+std::vector<std::vector<Key>> Chunks(std::vector<Key> const& keys) {
+    std::vector<std::vector<Key>> out;
+    for (std::size_t at = 0; at < keys.size(); at += kKeysPerLookup) {
+        out.emplace_back(keys.begin() + static_cast<std::ptrdiff_t>(at),
+                         keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerLookup)));
     }
     return out;
 }
 
-std::vector<Result<DealRef>> CrmWriter::EnsureDeals(std::span<Order const> orders) {
-    std::vector<Result<DealRef>> out;
-    out.reserve(orders.size());
-    std::vector<Counterparty> counterparties;
-    for (auto const& o : orders) {
-        counterparties.push_back(o.counterparty);
+json::array ToArray(std::vector<std::string> const& keys) {
+    json::array out;
+    for (auto const& k : keys) {
+        out.push_back(json::string(k));
     }
-    auto const companies = EnsureCompanies(counterparties);
-    for (std::size_t at = 0; at < orders.size(); at += kOrdersPerBatch) {
-        auto const n_chunk = std::min(kOrdersPerBatch, orders.size() - at);
-        std::vector<std::optional<Error>> failed(n_chunk);
-        std::vector<DealRef> refs(n_chunk);
-        std::vector<BatchCommand> lookups;
-        std::vector<std::size_t> lookup_index;
-        for (std::size_t i = 0; i < n_chunk; ++i) {
-            auto const& order = orders[at + i];
-            if (!companies[at + i]) {
-                failed[i] = companies[at + i].error();
-                continue;
-            }
-            refs[i].company_id = companies[at + i]->company_id;
-            lookups.push_back({"dl_" + std::to_string(i), "crm.deal.list",
-                               ListParams(json::object{{"ORIGINATOR_ID", std::string(kOriginatorId)},
-                                                       {"ORIGIN_ID", order.id}},
-                                          {"ID"})});
-            lookup_index.push_back(i);
+    return out;
+}
+
+json::array ToArray(std::vector<std::int64_t> const& keys) {
+    json::array out;
+    for (auto k : keys) {
+        out.push_back(k);
+    }
+    return out;
+}
+
+// Mapped fields never override what the connector sets itself: those carry the idempotency key
+// (ORIGINATOR_ID/ORIGIN_ID), the pipeline, and the manager-owned stage.
+bool ConnectorOwned(std::string_view field) {
+    for (std::string_view own : {"TITLE", "CATEGORY_ID", "STAGE_ID", "COMPANY_ID", "OPPORTUNITY", "CURRENCY_ID",
+                                 "ORIGINATOR_ID", "ORIGIN_ID", "ID"}) {
+        if (field == own) {
+            return true;
         }
-        auto const found = RunCommands(client_, lookups);
-        std::vector<BatchCommand> writes;
-        std::vector<std::pair<std::size_t, bool>> write_index;  // order index, is the deal.add
-        for (std::size_t k = 0; k < lookups.size(); ++k) {
-            auto const i = lookup_index[k];
-            auto const& order = orders[at + i];
-            if (!found[k]) {
-                failed[i] = found[k].error();
-                continue;
+    }
+    return false;
+}
+
+void AddMappedFields(std::vector<std::pair<std::string, std::string>> const& mapped, json::object& fields) {
+    for (auto const& [name, value] : mapped) {
+        if (!ConnectorOwned(name)) {
+            fields[name] = value;
+        }
+    }
+}
+
+// The commands that write one order's deal: rows only for an existing deal (plus its company when
+// a failed chain left it empty), else deal.add with the rows chained to its new id.
+struct DealCommand {
+    enum class What { kAdd, kRows, kRepair } what;
+    std::size_t order;
+};
+
+void AddDealCommands(Order const& order, std::size_t o, DealWork const& deal, json::value const& company,
+                     Pipeline const& pipeline, CommandUnit& unit, std::vector<DealCommand>& what) {
+    auto const n = std::to_string(o);
+    json::value deal_id = deal.ref.deal_id;
+    if (deal.ref.deal_id > 0) {
+        json::object update;
+        if (CompanyIsBroken(deal.found_company)) {
+            update["COMPANY_ID"] = company;
+        }
+        AddMappedFields(order.update_fields, update);
+        if (!update.empty()) {
+            // One update carries both the repair and the mapped fields b2bsync owns; setting the
+            // same values again is harmless, so a retry after a lost reply changes nothing.
+            unit.push_back({"u" + n, "crm.deal.update",
+                            json::object{{"id", deal.ref.deal_id},
+                                         {"fields", std::move(update)},
+                                         {"params", json::object{{"REGISTER_SONET_EVENT", "N"}}}}});
+            what.push_back({DealCommand::What::kRepair, o});
+        }
+    } else {
+        json::object fields{{"TITLE", order.title},
+                            {"CATEGORY_ID", pipeline.category_id},
+                            {"STAGE_ID", deal.stage_id},
+                            {"COMPANY_ID", company},
+                            {"OPPORTUNITY", deal.amount.ToString(2)},
+                            {"CURRENCY_ID", order.currency},
+                            {"ORIGINATOR_ID", std::string(kOriginatorId)},
+                            {"ORIGIN_ID", order.id},
+                            {"OPENED", "Y"}};
+        if (order.assigned_by_id > 0) {
+            fields["ASSIGNED_BY_ID"] = order.assigned_by_id;
+        }
+        AddMappedFields(order.create_fields, fields);
+        unit.push_back({"d" + n, "crm.deal.add",
+                        json::object{{"fields", std::move(fields)}, {"params", json::object{{"REGISTER_SONET_EVENT", "N"}}}}});
+        what.push_back({DealCommand::What::kAdd, o});
+        deal_id = ResultRef("d" + n);
+    }
+    unit.push_back({"r" + n, "crm.deal.productrows.set", json::object{{"id", std::move(deal_id)}, {"rows", Rows(order)}}});
+    what.push_back({DealCommand::What::kRows, o});
+}
+
+// Writes what LookUp did not find. A counterparty whose company is new travels as one chain:
+// company.add, requisite.add and the deal.add + rows of its orders referring to the new company
+// through $result, all in one batch request. Orders that do not fit that batch go in the next
+// round, when the company id is known. Other orders are chains of their own (deal.add + rows).
+void Write(RestClient& client, Pipeline const& pipeline, std::vector<Party>& parties, std::span<Order const> orders,
+           std::vector<DealWork>& deals) {
+    std::vector<std::vector<std::size_t>> orders_of(parties.size());
+    for (std::size_t o = 0; o < orders.size(); ++o) {
+        orders_of[deals[o].party].push_back(o);
+    }
+    struct PartyCommand {
+        bool company;  // else the requisite
+        std::size_t party;
+    };
+    for (bool more = true; more;) {
+        more = false;
+        std::vector<CommandUnit> units;
+        std::vector<std::vector<PartyCommand>> party_commands;
+        std::vector<std::vector<DealCommand>> deal_commands;
+        for (std::size_t p = 0; p < parties.size(); ++p) {
+            auto& party = parties[p];
+            if (party.error) {
+                continue;  // its orders fail with its error
             }
-            auto const n = std::to_string(i);
-            json::value deal_id;
-            if (auto existing = FirstRowInt(found[k], "ID")) {
-                refs[i].deal_id = *existing;
-                deal_id = *existing;
-            } else {
-                std::string stage_id = pipeline_.initial_stage_id;
-                if (!order.stage.empty()) {
-                    auto it = pipeline_.stage_ids.find(order.stage);
-                    if (it == pipeline_.stage_ids.end()) {
-                        failed[i] = Error::Permanent(fmt::format(
-                            "stage \"{}\" is not mapped in bitrix24.stages", order.stage));
-                        continue;
-                    }
-                    stage_id = it->second;
+            auto const& c = *party.data;
+            CommandUnit chain;
+            std::vector<PartyCommand> chain_party;
+            std::vector<DealCommand> chain_deals;
+            json::value company = party.ref.company_id;
+            bool const creating = party.ref.company_id == 0;
+            if (creating) {
+                auto const key = "c" + std::to_string(p);
+                json::object fields{{"TITLE", c.name},
+                                    {"ORIGINATOR_ID", std::string(kOriginatorId)},
+                                    {"ORIGIN_ID", c.id},
+                                    {"COMPANY_TYPE", "CUSTOMER"},
+                                    {"OPENED", "Y"}};
+                if (c.assigned_by_id) {
+                    fields["ASSIGNED_BY_ID"] = *c.assigned_by_id;
                 }
-                auto amount = Amount(order);
-                if (!amount) {
-                    failed[i] = amount.error();
+                chain.push_back({key, "crm.company.add",
+                                 json::object{{"fields", std::move(fields)},
+                                              {"params", json::object{{"REGISTER_SONET_EVENT", "N"}}}}});
+                chain_party.push_back({true, p});
+                company = ResultRef(key);
+            }
+            if (party.ref.requisite_id == 0) {
+                chain.push_back({"q" + std::to_string(p), "crm.requisite.add",
+                                 json::object{{"fields", RequisiteFields(c, company)}}});
+                chain_party.push_back({false, p});
+            }
+            for (auto o : orders_of[p]) {
+                if (deals[o].done || deals[o].error) {
                     continue;
                 }
-                json::object fields{{"TITLE", order.title},
-                                    {"CATEGORY_ID", pipeline_.category_id},
-                                    {"STAGE_ID", stage_id},
-                                    {"COMPANY_ID", refs[i].company_id},
-                                    {"OPPORTUNITY", amount->ToString(2)},
-                                    {"CURRENCY_ID", order.currency},
-                                    {"ORIGINATOR_ID", std::string(kOriginatorId)},
-                                    {"ORIGIN_ID", order.id},
-                                    {"OPENED", "Y"}};
-                if (order.assigned_by_id > 0) {
-                    fields["ASSIGNED_BY_ID"] = order.assigned_by_id;
-                }
-                writes.push_back({"d_add_" + n, "crm.deal.add",
-                                  json::object{{"fields", std::move(fields)},
-                                               {"params", json::object{{"REGISTER_SONET_EVENT", "N"}}}}});
-                write_index.emplace_back(i, true);
-                deal_id = ResultRef("d_add_" + n);
-            }
-            writes.push_back({"d_rows_" + n, "crm.deal.productrows.set",
-                              json::object{{"id", std::move(deal_id)}, {"rows", Rows(order)}}});
-            write_index.emplace_back(i, false);
-        }
-        auto const written = RunCommands(client_, writes);
-        for (std::size_t k = 0; k < writes.size(); ++k) {
-            auto const [i, is_add] = write_index[k];
-            if (failed[i]) {
-                continue;  // the deal.add already failed; its rows' error would only repeat it
-            }
-            if (is_add) {
-                auto id = NewId(written[k]);
-                if (!id) {
-                    failed[i] = id.error();
+                CommandUnit commands;
+                std::vector<DealCommand> what;
+                AddDealCommands(orders[o], o, deals[o], company, pipeline, commands, what);
+                if (!creating) {
+                    units.push_back(std::move(commands));
+                    party_commands.emplace_back();
+                    deal_commands.push_back(std::move(what));
+                } else if (chain.size() + commands.size() <= kMaxBatchCommands) {
+                    chain.insert(chain.end(), commands.begin(), commands.end());
+                    chain_deals.insert(chain_deals.end(), what.begin(), what.end());
                 } else {
-                    refs[i].deal_id = *id;
-                    refs[i].created = true;
+                    more = true;  // next round, with the company id known
                 }
-            } else if (!written[k]) {
-                failed[i] = written[k].error();
+            }
+            if (!chain.empty()) {
+                units.push_back(std::move(chain));
+                party_commands.push_back(std::move(chain_party));
+                deal_commands.push_back(std::move(chain_deals));
             }
         }
-        for (std::size_t i = 0; i < n_chunk; ++i) {
-            if (failed[i]) {
-                out.push_back(failed[i]->WithContext(fmt::format("bitrix24 deal for order {}", orders[at + i].id)));
-            } else {
-                out.push_back(refs[i]);
+        if (units.empty()) {
+            break;
+        }
+        auto const results = RunUnits(client, units);
+        for (std::size_t u = 0; u < units.size(); ++u) {
+            std::size_t k = 0;
+            for (auto const& pc : party_commands[u]) {
+                auto& party = parties[pc.party];
+                auto id = NewId(results[u][k++]);
+                if (!id) {
+                    if (!party.error) {
+                        party.error = id.error();
+                    }
+                } else if (pc.company) {
+                    party.ref.company_id = *id;
+                    party.ref.created_company = true;
+                } else {
+                    party.ref.requisite_id = *id;
+                    party.ref.created_requisite = true;
+                }
             }
+            for (auto const& dc : deal_commands[u]) {
+                auto& deal = deals[dc.order];
+                auto const& reply = results[u][k++];
+                deal.done = true;
+                if (deal.error) {
+                    continue;  // the deal.add already failed; its rows' error would only repeat it
+                }
+                if (dc.what == DealCommand::What::kAdd) {
+                    if (auto id = NewId(reply)) {
+                        deal.ref.deal_id = *id;
+                        deal.ref.created = true;
+                    } else {
+                        deal.error = id.error();
+                    }
+                } else if (!reply) {
+                    deal.error = reply.error();
+                }
+            }
+        }
+    }
+    for (auto& deal : deals) {
+        deal.ref.company_id = parties[deal.party].ref.company_id;
+    }
+}
+
+void LookUp(RestClient& client, std::vector<Party>& parties, std::span<Order const> orders, std::vector<DealWork>& deals) {
+    // Round 1, all in shared batches: requisites by INN, companies by origin, deals by origin,
+    // each an IN list of up to 50 keys (bitrix24.md §5 `@`). A failed query fails exactly the
+    // counterparties or orders it was asked for.
+    std::vector<RowsQuery> queries;
+    std::vector<std::vector<std::size_t>> asked_parties;  // per query: whose lookup it is
+    std::vector<std::vector<std::size_t>> asked_deals;
+    enum class Kind { kRequisiteByInn, kCompanyByOrigin, kDealByOrigin };
+    std::vector<Kind> kinds;
+
+    std::vector<std::string> inns;
+    std::map<std::string, std::vector<std::size_t>, std::less<>> parties_of_inn;
+    std::vector<std::size_t> all_parties;
+    for (std::size_t p = 0; p < parties.size(); ++p) {
+        all_parties.push_back(p);
+        if (auto const& inn = parties[p].data->inn; !inn.empty()) {
+            auto& list = parties_of_inn[inn];
+            if (list.empty()) {
+                inns.push_back(inn);
+            }
+            list.push_back(p);
+        }
+    }
+    for (auto const& chunk : Chunks(inns)) {
+        std::vector<std::size_t> asked;
+        for (auto const& inn : chunk) {
+            asked.insert(asked.end(), parties_of_inn[inn].begin(), parties_of_inn[inn].end());
+        }
+        queries.push_back({"crm.requisite.list", json::object{{"ENTITY_TYPE_ID", 4}, {"@RQ_INN", ToArray(chunk)}},
+                           json::array{"ID", "ENTITY_ID", "RQ_INN", "RQ_KPP"}});
+        asked_parties.push_back(std::move(asked));
+        asked_deals.emplace_back();
+        kinds.push_back(Kind::kRequisiteByInn);
+    }
+    for (auto const& chunk : Chunks(all_parties)) {
+        std::vector<std::string> ids;
+        for (auto p : chunk) {
+            ids.push_back(parties[p].data->id);
+        }
+        queries.push_back({"crm.company.list", json::object{{"ORIGINATOR_ID", std::string(kOriginatorId)}},
+                           json::array{"ID", "ORIGIN_ID"}, "ORIGIN_ID", ids});
+        asked_parties.push_back(chunk);
+        asked_deals.emplace_back();
+        kinds.push_back(Kind::kCompanyByOrigin);
+    }
+    std::vector<std::string> order_ids;
+    std::map<std::string, std::vector<std::size_t>, std::less<>> deals_of_origin;
+    for (std::size_t o = 0; o < orders.size(); ++o) {
+        if (deals[o].error) {
+            continue;
+        }
+        auto& list = deals_of_origin[orders[o].id];
+        if (list.empty()) {
+            order_ids.push_back(orders[o].id);
+        }
+        list.push_back(o);
+    }
+    for (auto const& chunk : Chunks(order_ids)) {
+        std::vector<std::size_t> asked;
+        for (auto const& id : chunk) {
+            asked.insert(asked.end(), deals_of_origin[id].begin(), deals_of_origin[id].end());
+        }
+        queries.push_back({"crm.deal.list", json::object{{"ORIGINATOR_ID", std::string(kOriginatorId)}},
+                           json::array{"ID", "ORIGIN_ID", "COMPANY_ID", "STAGE_ID"}, "ORIGIN_ID", chunk});
+        asked_parties.emplace_back();
+        asked_deals.push_back(std::move(asked));
+        kinds.push_back(Kind::kDealByOrigin);
+    }
+
+    auto const found = FetchAll(client, queries);
+    std::map<std::string, std::vector<json::object>, std::less<>> requisites_of_inn;  // rows by ID ASC
+    std::map<std::string, std::int64_t, std::less<>> company_of_origin;
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+        if (!found[q]) {
+            for (auto p : asked_parties[q]) {
+                if (!parties[p].error) {
+                    parties[p].error = found[q].error();
+                }
+            }
+            for (auto o : asked_deals[q]) {
+                deals[o].error = found[q].error();
+            }
+            continue;
+        }
+        for (auto const& row : *found[q]) {
+            switch (kinds[q]) {
+                case Kind::kRequisiteByInn:
+                    requisites_of_inn[FieldText(row, "RQ_INN")].push_back(row);
+                    break;
+                case Kind::kCompanyByOrigin:
+                    company_of_origin.try_emplace(FieldText(row, "ORIGIN_ID"), FieldId(row, "ID"));  // oldest wins
+                    break;
+                case Kind::kDealByOrigin:
+                    if (auto it = deals_of_origin.find(FieldText(row, "ORIGIN_ID")); it != deals_of_origin.end()) {
+                        for (auto o : it->second) {
+                            if (deals[o].ref.deal_id == 0) {  // oldest wins
+                                deals[o].ref.deal_id = FieldId(row, "ID");
+                                deals[o].found_company = FieldText(row, "COMPANY_ID");
+                                deals[o].ref.found_stage_id = FieldText(row, "STAGE_ID");
+                            }
+                        }
+                    }
+                    break;
+            }
+        }
+    }
+
+    // The requisite found by INN (+KPP) gives the company; else the company found by origin.
+    std::vector<std::size_t> need_requisite;
+    for (std::size_t p = 0; p < parties.size(); ++p) {
+        auto& party = parties[p];
+        if (party.error) {
+            continue;
+        }
+        auto const& c = *party.data;
+        if (!c.inn.empty()) {
+            for (auto const& row : requisites_of_inn[c.inn]) {
+                if ((c.kpp.empty() || FieldText(row, "RQ_KPP") == c.kpp) && FieldId(row, "ENTITY_ID") > 0) {
+                    party.ref.company_id = FieldId(row, "ENTITY_ID");
+                    party.ref.requisite_id = FieldId(row, "ID");
+                    break;
+                }
+            }
+        }
+        if (party.ref.company_id == 0) {
+            if (auto it = company_of_origin.find(c.id); it != company_of_origin.end() && it->second > 0) {
+                party.ref.company_id = it->second;
+                need_requisite.push_back(p);
+            }
+        }
+    }
+
+    // Round 2, only after a half-done create or for counterparties without INN: the requisite of a
+    // company found by origin.
+    if (need_requisite.empty()) {
+        return;
+    }
+    std::vector<RowsQuery> by_company;
+    auto const chunks = Chunks(need_requisite);
+    for (auto const& chunk : chunks) {
+        std::vector<std::int64_t> companies;
+        for (auto p : chunk) {
+            companies.push_back(parties[p].ref.company_id);
+        }
+        by_company.push_back({"crm.requisite.list",
+                              json::object{{"ENTITY_TYPE_ID", 4}, {"@ENTITY_ID", ToArray(companies)}},
+                              json::array{"ID", "ENTITY_ID"}});
+    }
+    auto const requisites = FetchAll(client, by_company);
+    for (std::size_t q = 0; q < chunks.size(); ++q) {
+        for (auto p : chunks[q]) {
+            if (!requisites[q]) {
+                parties[p].error = requisites[q].error();
+                continue;
+            }
+            for (auto const& row : *requisites[q]) {
+                if (FieldId(row, "ENTITY_ID") == parties[p].ref.company_id) {
+                    parties[p].ref.requisite_id = FieldId(row, "ID");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+CrmWriter::CrmWriter(RestClient& client, Pipeline pipeline) : client_(client), pipeline_(std::move(pipeline)) {}
+
+std::optional<std::string> CrmWriter::StageOf(Order const& order) const {
+    if (order.stage.empty()) {
+        return pipeline_.initial_stage_id;
+    }
+    auto it = pipeline_.stage_ids.find(order.stage);
+    if (it == pipeline_.stage_ids.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::vector<Result<CompanyRef>> CrmWriter::EnsureCompanies(std::span<Counterparty const> counterparties) {
+    return Ensure(counterparties, {}).companies;
+}
+
+std::vector<Result<DealRef>> CrmWriter::EnsureDeals(std::span<Order const> orders) { return Ensure({}, orders).deals; }
+
+CrmWriter::Results CrmWriter::Ensure(std::span<Counterparty const> counterparties, std::span<Order const> orders) {
+    // Distinct counterparties: two jobs naming one counterparty must not both create it.
+    std::vector<Party> parties;
+    std::map<std::string, std::size_t, std::less<>> party_of;
+    auto party_index = [&](Counterparty const& c) {
+        auto [it, added] = party_of.try_emplace(c.id, parties.size());
+        if (added) {
+            parties.push_back(Party{&c, {}, {}});
+        }
+        return it->second;
+    };
+    std::vector<std::size_t> company_jobs;
+    for (auto const& c : counterparties) {
+        company_jobs.push_back(party_index(c));
+    }
+    std::vector<DealWork> deals(orders.size());
+    for (std::size_t o = 0; o < orders.size(); ++o) {
+        auto const& order = orders[o];
+        deals[o].party = party_index(order.counterparty);
+        if (auto stage = StageOf(order)) {
+            deals[o].stage_id = std::move(*stage);
+        } else {
+            deals[o].error = Error::Permanent(fmt::format("stage \"{}\" is not mapped in bitrix24.stages", order.stage));
+            continue;
+        }
+        if (auto amount = Amount(order)) {
+            deals[o].amount = *amount;
+        } else {
+            deals[o].error = amount.error();
+        }
+    }
+
+    LookUp(client_, parties, orders, deals);
+    Write(client_, pipeline_, parties, orders, deals);
+
+    Results out;
+    for (auto p : company_jobs) {
+        if (parties[p].error) {
+            out.companies.push_back(parties[p].error->WithContext(Context(*parties[p].data)));
+        } else {
+            out.companies.push_back(parties[p].ref);
+        }
+    }
+    for (std::size_t o = 0; o < orders.size(); ++o) {
+        auto const& party = parties[deals[o].party];
+        std::optional<Error> error = deals[o].error;
+        if (!error && party.error) {
+            error = party.error->WithContext(Context(*party.data));
+        }
+        // Built in place: GCC 12 reports a false "may be used uninitialized" for the DealRef
+        // alternative when a temporary result holding an Error is moved into the vector.
+        if (error) {
+            out.deals.emplace_back(boost::system::in_place_error,
+                                   error->WithContext(fmt::format("bitrix24 deal for order {}", orders[o].id)));
+        } else {
+            out.deals.emplace_back(boost::system::in_place_value, deals[o].ref);
         }
     }
     return out;

@@ -57,37 +57,61 @@ struct Order {
     std::string currency = "RUB";
     std::string stage;  ///< our stage name (bitrix24.stages key); empty = the pipeline's first stage
     std::vector<OrderLine> lines;
+    /// More deal fields from the mappings (UF_CRM_*, COMMENTS, ...), as the portal's text values.
+    /// `create_fields` go into crm.deal.add; `update_fields` (the ones b2bsync owns) are written to
+    /// an existing deal with crm.deal.update. Keys the connector sets itself (TITLE, CATEGORY_ID,
+    /// STAGE_ID, COMPANY_ID, OPPORTUNITY, CURRENCY_ID, ORIGINATOR_ID, ORIGIN_ID) are ignored here.
+    std::vector<std::pair<std::string, std::string>> create_fields;
+    std::vector<std::pair<std::string, std::string>> update_fields;
 };
 
 struct DealRef {
     std::int64_t deal_id = 0;
     std::int64_t company_id = 0;
     bool created = false;
+    std::string found_stage_id;  ///< an existing deal: its STAGE_ID when we looked it up
 };
 
-/// Idempotent CRM writes: each Ensure* looks up by external key first and creates only what is
-/// missing, so re-running it after any failure — including a reply lost after the portal applied
-/// the write — never makes a second company, requisite or deal. Lookups and writes of many
-/// entities are batched (3 lookups per counterparty, up to 16 counterparties per request).
-/// Not atomic on the portal (no transactions there): a failure between steps leaves a company
-/// without requisite, which the next run completes. Thread-safe if the client is.
+/// Idempotent CRM writes: Ensure looks everything up by external key first and creates only what
+/// is missing, so re-running it after any failure — including a reply lost after the portal
+/// applied the write — never makes a second company, requisite or deal.
+///
+/// Requests per call (bitrix24.md §3, §4, §5): one lookup round (requisites by `@RQ_INN`,
+/// companies and deals by ORIGINATOR_ID + `@ORIGIN_ID`, 50 keys per command, all commands of
+/// the round in shared batches), a second lookup round only for companies found by origin
+/// without their requisite, then the writes: per new counterparty one chain company.add ->
+/// requisite.add -> deal.add -> rows (later commands refer to earlier ones via $result) inside
+/// one batch, per other order deal.add -> rows (or only rows for an existing deal), chains
+/// packed 50 commands per request. Not atomic on the portal (no transactions there): a failure
+/// inside a chain leaves e.g. a company without requisite or a deal without company, which the
+/// next run completes. Thread-safe if the client is.
 class CrmWriter {
 public:
     CrmWriter(RestClient& client, Pipeline pipeline);
 
-    /// One company + one requisite per counterparty: the requisite found by RQ_INN (+RQ_KPP)
-    /// gives the company; else the company found by ORIGINATOR_ID/ORIGIN_ID (and its requisite
-    /// by ENTITY_ID); else both are created. One result per input, in order; a failing one never
-    /// fails the others. Errors are the classified REST errors with the counterparty as context.
-    std::vector<Result<CompanyRef>> EnsureCompanies(std::span<Counterparty const> counterparties);
+    struct Results {
+        std::vector<Result<CompanyRef>> companies;  ///< one per counterparty passed, in order
+        std::vector<Result<DealRef>> deals;         ///< one per order passed, in order
+    };
 
-    /// One deal per order in the configured pipeline, with its company ensured first and its
-    /// product rows set (crm.deal.productrows.set replaces the set, so it is safe to repeat).
-    /// An existing deal keeps its stage (a manager may have moved it); only its rows are set.
-    /// Errors: permanent for an unknown stage name or bad amounts; REST errors otherwise.
+    /// One company + one requisite per counterparty (the requisite found by RQ_INN (+RQ_KPP)
+    /// gives the company; else the company found by ORIGINATOR_ID/ORIGIN_ID and its requisite by
+    /// ENTITY_ID; else both are created), and one deal per order in the configured pipeline
+    /// with its product rows set (crm.deal.productrows.set replaces the set, so it is safe to
+    /// repeat). An existing deal keeps its stage and company (a manager may have changed them);
+    /// only its rows are set, and its company when it has none. Counterparties are matched by
+    /// id: several jobs or orders naming one make one company. A failing counterparty or order
+    /// never fails the others. Errors: permanent for an unknown stage name or bad amounts; the
+    /// classified REST errors otherwise, with the counterparty or order as context.
+    Results Ensure(std::span<Counterparty const> counterparties, std::span<Order const> orders);
+
+    /// Ensure for counterparties only / orders only.
+    std::vector<Result<CompanyRef>> EnsureCompanies(std::span<Counterparty const> counterparties);
     std::vector<Result<DealRef>> EnsureDeals(std::span<Order const> orders);
 
     Pipeline const& pipeline() const { return pipeline_; }
+    /// The stage id a new deal for `order` lands in (nullopt: its stage name is not mapped).
+    std::optional<std::string> StageOf(Order const& order) const;
 
 private:
     RestClient& client_;

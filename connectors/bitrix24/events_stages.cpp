@@ -114,6 +114,25 @@ Status StageTracker::RecordOwnStage(std::int64_t deal_id, std::string_view stage
     return (*tx)->Commit();
 }
 
+Status StageTracker::RecordStageIfUnknown(std::int64_t deal_id, std::string_view stage_id) {
+    auto tx = Transaction::Begin(db_, "record found deal stage");
+    if (!tx) {
+        return tx.error();
+    }
+    auto known = SelectStage(**tx, deal_id);
+    if (!known) {
+        return known.error();
+    }
+    if (*known) {
+        return {};
+    }
+    DealStage const stage{std::string(stage_id), CategoryOfStage(stage_id)};
+    if (auto st = UpsertStage(**tx, deal_id, stage, clock_.NowMillis()); !st) {
+        return st.error();
+    }
+    return (*tx)->Commit();
+}
+
 Result<std::optional<DealStage>> StageTracker::LastSeen(std::int64_t deal_id) {
     auto tx = Transaction::Begin(db_, "read deal stage", Transaction::Mode::kRead);
     if (!tx) {
@@ -131,6 +150,7 @@ ProcessReport StageTracker::ProcessPending(std::size_t limit) {
         log::Warn(kComponent, "cannot read the event inbox", {{"error", pending.error().message}});
         return report;
     }
+    Prefetch(*pending);
     std::set<std::int64_t> blocked;  // deals whose earlier entry is deferred: keep their order
     for (auto const& entry : *pending) {
         bool const is_deal = entry.record.entity_type == "deal";
@@ -251,7 +271,58 @@ StageTracker::Step StageTracker::Defer(InboxEntry const& entry, Error const& err
     return Step::kDeferred;
 }
 
+void StageTracker::Prefetch(std::vector<InboxEntry> const& entries) {
+    prefetched_.clear();
+    std::vector<std::int64_t> ids;
+    std::set<std::int64_t> seen;
+    for (auto const& entry : entries) {
+        if (entry.record.entity_type == "deal" && entry.record.event != "ONCRMDEALDELETE" &&
+            seen.insert(entry.record.entity_id).second) {
+            ids.push_back(entry.record.entity_id);
+        }
+    }
+    constexpr std::size_t kPerRequest = 50;  // the portal's page size
+    for (std::size_t from = 0; ids.size() > 1 && from < ids.size(); from += kPerRequest) {
+        json::array chunk;
+        for (std::size_t i = from; i < std::min(ids.size(), from + kPerRequest); ++i) {
+            chunk.push_back(ids[i]);
+        }
+        auto reply = client_.Call("crm.deal.list", json::object{{"filter", json::object{{"@ID", std::move(chunk)}}},
+                                                                {"select", json::array{"ID", "STAGE_ID", "CATEGORY_ID"}},
+                                                                {"start", -1}});
+        if (!reply) {
+            log::Warn(kComponent, "cannot list the stages of changed deals; reading them one by one",
+                      {{"error", reply.error().message}});
+            return;
+        }
+        auto const* rows = reply->result.if_array();
+        if (rows == nullptr) {
+            continue;
+        }
+        for (auto const& row : *rows) {
+            auto const* deal = row.if_object();
+            auto const* stage = deal != nullptr ? deal->if_contains("STAGE_ID") : nullptr;
+            auto const* id = deal != nullptr ? deal->if_contains("ID") : nullptr;
+            if (stage == nullptr || !stage->is_string() || stage->as_string().empty() || id == nullptr) {
+                continue;
+            }
+            auto const deal_id = AsInt(*id);
+            if (!deal_id) {
+                continue;
+            }
+            DealStage out{std::string(stage->as_string()), CategoryOfStage(stage->as_string())};
+            if (auto const* category = deal->if_contains("CATEGORY_ID"); category != nullptr) {
+                out.category_id = AsInt(*category).value_or(out.category_id);
+            }
+            prefetched_[*deal_id] = std::move(out);
+        }
+    }
+}
+
 Result<DealStage> StageTracker::ReadDeal(std::int64_t deal_id) {
+    if (auto it = prefetched_.find(deal_id); it != prefetched_.end()) {
+        return it->second;
+    }
     auto reply = client_.Call("crm.deal.get", json::object{{"id", deal_id}});
     if (!reply) {
         return std::move(reply).error().WithContext("deal " + std::to_string(deal_id));

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -74,6 +75,11 @@ public:
     /// move back). Errors: the store's.
     Status RecordOwnStage(std::int64_t deal_id, std::string_view stage_id);
 
+    /// Records `stage_id` only when nothing is known of the deal yet: a deal we created whose
+    /// add reply was lost (found by its ORIGIN_ID on the retry) is then known at the stage it has,
+    /// so the next event compares against it instead of being taken as the first sighting.
+    Status RecordStageIfUnknown(std::int64_t deal_id, std::string_view stage_id);
+
     /// The stage we last saw for `deal_id` (nullopt when never seen). Errors: the store's.
     Result<std::optional<DealStage>> LastSeen(std::int64_t deal_id);
 
@@ -87,6 +93,11 @@ private:
     Step CloseWith(InboxEntry const& entry, std::string_view outcome, bool forget_deal, ProcessReport& report);
     Step Defer(InboxEntry const& entry, Error const& error, ProcessReport& report);
     Result<DealStage> ReadDeal(std::int64_t deal_id);
+    /// Reads the stages of the pass's deals 50 per request (crm.deal.list with an `@ID` filter)
+    /// instead of one crm.deal.get per event: a burst of events (a manager moving many deals, or
+    /// the echoes of our own updates) must not eat the portal's whole request budget. Deals the
+    /// list does not return (deleted, or a failed list) are read one by one as before.
+    void Prefetch(std::vector<InboxEntry> const& entries);
 
     RestClient& client_;
     store::Database& db_;
@@ -94,6 +105,7 @@ private:
     EventSink& sink_;
     Clock const& clock_;
     std::mutex pass_mutex_;
+    std::map<std::int64_t, DealStage> prefetched_;  // this pass's deal stages; under pass_mutex_
 };
 
 }  // namespace b2b::bitrix24

@@ -121,6 +121,22 @@ Result<Order> ParseOrder(std::string_view json_text) {
         order.currency = currency;
     }
     order.stage = OptionalString(*obj, "stage");
+    for (auto [member, out] : {std::pair{"fields", &order.create_fields}, std::pair{"update_fields", &order.update_fields}}) {
+        auto const* extra = obj->if_contains(member);
+        if (extra == nullptr) {
+            continue;
+        }
+        if (!extra->is_object()) {
+            return Error::Permanent(fmt::format("payload: order {}: \"{}\" must be an object", order.id, member));
+        }
+        for (auto const& [name, value] : extra->get_object()) {
+            if (!value.is_string()) {
+                return Error::Permanent(
+                    fmt::format("payload: order {}: {}.{} must be a string", order.id, member, std::string(name)));
+            }
+            out->emplace_back(std::string(name), std::string(value.get_string()));
+        }
+    }
     if (auto const* lines = obj->if_contains("lines"); lines != nullptr && lines->is_array()) {
         for (auto const& item : lines->get_array()) {
             auto const* line = item.if_object();

@@ -100,6 +100,8 @@ void RestClient::Cancel() {
     limiter_.Cancel();
 }
 
+bool IsCrmWrite(std::string_view method) noexcept { return method.starts_with("crm.") && !IsReadOnlyMethod(method); }
+
 bool IsReadOnlyMethod(std::string_view method) noexcept {
     // event.offline.get reserves a batch under our process_id: a silent libcurl re-send would
     // reserve a second one that event.offline.clear then deletes unseen. It is a write.
@@ -151,12 +153,23 @@ Result<RestClient::RawReply> RestClient::Perform(std::string const& url, std::st
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
         ++stats_.transport_errors;
+        if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY) {
+            unreachable_ = true;
+        } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+            // Timed out before a connection existed: as unreachable as a refused connect.
+            curl_off_t connect_us = 0;
+            curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_us);
+            if (connect_us == 0) {
+                unreachable_ = true;
+            }
+        }
         ReleaseHandle(std::move(handle));
         auto const host = HostOf(url);
         log::Warn(kLog, "request failed", {{"portal", host}, {"method", method}, {"curl", curl_easy_strerror(rc)}});
         return ClassifyTransportError(rc, method, host, cancelled_ ? "cancelled" : "transport");
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &raw.status);
+    unreachable_ = false;
     char* content_type = nullptr;
     curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &content_type);
     raw.content_type = content_type != nullptr ? content_type : "";
@@ -172,8 +185,14 @@ Result<Reply> RestClient::Send(std::string_view method, std::span<std::string co
     if (cancelled_) {
         return Error::Transient(fmt::format("{}: bitrix24 client is shutting down", method));
     }
-    auth_.Apply(params);
-    std::string const body = boost::json::serialize(params);
+    if (auto prepared = auth_.Prepare(); !prepared) {
+        return prepared.error().WithContext(method);
+    }
+    if (!options_.auth_connector.empty() && IsCrmWrite(method) && !params.contains("auth_connector")) {
+        params["auth_connector"] = options_.auth_connector;
+    }
+    std::uint64_t generation = auth_.Apply(params);
+    std::string body = boost::json::serialize(params);
     bool redirected = false;
     bool refreshed = false;
     for (;;) {
@@ -224,9 +243,12 @@ Result<Reply> RestClient::Send(std::string_view method, std::span<std::string co
         }
         if (raw->status == 401 && raw->body.find("expired_token") != std::string::npos && !refreshed) {
             refreshed = true;
-            if (auto refreshed_ok = auth_.Refresh(); !refreshed_ok) {
+            if (auto refreshed_ok = auth_.Refresh(generation); !refreshed_ok) {
                 return refreshed_ok.error().WithContext(method);
             }
+            // The one retry goes with the new credentials (the old body still carries the dead token).
+            generation = auth_.Apply(params);
+            body = boost::json::serialize(params);
             continue;
         }
         log::Warn(kLog, "call failed", {{"portal", auth_.PortalHost()}, {"method", method}, {"http_status", raw->status},
@@ -241,6 +263,17 @@ Result<Reply> RestClient::Call(std::string_view method, boost::json::object para
 }
 
 Result<std::vector<CommandOutcome>> RestClient::Batch(std::span<BatchCommand const> commands) {
+    // Each command carries auth_connector itself: the docs say nothing of the outer batch passing it on.
+    std::vector<BatchCommand> tagged;
+    if (!options_.auth_connector.empty()) {
+        tagged.assign(commands.begin(), commands.end());
+        for (auto& c : tagged) {
+            if (IsCrmWrite(c.method) && !c.params.contains("auth_connector")) {
+                c.params["auth_connector"] = options_.auth_connector;
+            }
+        }
+        commands = tagged;
+    }
     auto body = EncodeBatch(commands, false);
     if (!body) {
         return body.error();

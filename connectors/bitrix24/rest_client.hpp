@@ -27,6 +27,10 @@ struct RestOptions {
     /// retry_after so the dispatcher reschedules the job instead.
     std::chrono::milliseconds max_limiter_wait{20'000};
     std::string user_agent = "b2bsync/0.1";
+    /// Sent as `auth_connector` with every CRM write (also inside batches), so the portal does not
+    /// queue offline events for our own changes (bitrix24.md §7, "echo suppression"); must equal
+    /// the auth_connector of the offline event.bind. Empty: not sent.
+    std::string auth_connector;
 };
 
 /// Counters of what the client saw (for metrics and tests).
@@ -43,7 +47,8 @@ struct RestStats {
 /// host (portal renamed, bitrix24.md §1.4) is re-POSTed once with the same body to the new
 /// address, which the Authenticator then remembers (libcurl's own redirect following is off,
 /// because it would turn the POST into a GET); and a 401 expired_token is retried once after
-/// Authenticator::Refresh succeeds. Everything else comes back classified (errors.hpp).
+/// Authenticator::Refresh succeeds (the body is rebuilt with the new credentials). Everything
+/// else comes back classified (errors.hpp).
 ///
 /// Writes go on a fresh connection: libcurl silently re-sends a request once when a reused
 /// keep-alive connection dies before any reply byte, which for a write whose reply was lost
@@ -72,6 +77,10 @@ public:
     void Cancel();
 
     RestStats const& stats() const { return stats_; }
+
+    /// True while the last request to the portal failed at the connection level (DNS, connect
+    /// refused or timed out: the request never reached the portal); any HTTP reply clears it.
+    bool PortalUnreachable() const { return unreachable_.load(); }
     Limiter& limiter() { return limiter_; }
 
 private:
@@ -97,7 +106,11 @@ private:
     std::mutex mutex_;
     std::vector<std::unique_ptr<Handle>> idle_;
     std::atomic<bool> cancelled_{false};
+    std::atomic<bool> unreachable_{false};
 };
+
+/// True for CRM methods that change data and honour `auth_connector` (crm.*.add/update/delete/set, ...).
+bool IsCrmWrite(std::string_view method) noexcept;
 
 /// True for methods that change nothing on the portal (`*.list`, `*.get`, `*.fields`); every
 /// other method is treated as a write.

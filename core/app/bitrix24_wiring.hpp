@@ -2,8 +2,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +19,7 @@
 #include "connectors/bitrix24/events_sink.hpp"
 #include "connectors/bitrix24/events_stages.hpp"
 #include "connectors/bitrix24/limiter.hpp"
+#include "connectors/bitrix24/oauth_tokens.hpp"
 #include "connectors/bitrix24/pipeline.hpp"
 #include "connectors/bitrix24/rest_client.hpp"
 #include "core/config/app_config.hpp"
@@ -36,15 +39,23 @@ struct Bitrix24Context {
     metrics::Registry& registry;
 };
 
-/// The Bitrix24 connector as the daemon runs it (bitrix24.webhook_url set): one authenticator, one
+/// The Bitrix24 connector as the daemon runs it (config::Bitrix24Enabled): one authenticator
+/// (webhook, or OAuth with its tokens in the store), one
 /// Limiter shared by every request to the portal, one RestClient; the `bitrix24` deliverer; the
 /// events (online handler or offline poller) feeding StageTracker, whose changes are logged and
 /// counted until the robots exist.
 ///
 /// The deliverer is registered at once as a gate: until the pipeline is resolved on the portal it
 /// answers every job transiently (the Dispatcher's deliverer set is fixed at Start, and an
-/// unregistered target would fail jobs permanently). Resolution is retried with backoff off the
-/// event loop; /readyz says why it is not done.
+/// unregistered target would fail jobs permanently). While the gate is closed — pipeline not
+/// resolved yet, the last request could not connect to the portal, or the OAuth credentials were
+/// refused — the Dispatcher defers the target's jobs without spending attempts
+/// (Deliverer::Availability). Resolution is retried with backoff off the event loop; an
+/// unreachable portal is probed the same way; /readyz says why the gate is closed.
+///
+/// Offline events (OAuth only): at start the wiring binds ONCRMDEAL{ADD,UPDATE,DELETE} as offline
+/// events with the configured auth_connector, which the REST client also puts on every CRM
+/// write, so our own changes are not queued back to us.
 ///
 /// Portal calls (resolution, offline polls, stage processing) run on a thread of their own, so a
 /// slow portal (the limiter may park a caller for 20 s) never starves the daemon's pool, which
@@ -81,6 +92,13 @@ public:
     /// Asks for a StageTracker pass on the connector's thread (coalesced). Thread-safe.
     void RequestStageProcessing();
 
+    /// Hands every detected stage change to `next` too (the flows), inside the tracker's
+    /// transaction. Call before Start; `next` must outlive the wiring's threads.
+    void ForwardStageChanges(bitrix24::EventSink* next);
+    /// The portal's name of a stage id of the configured pipeline ("C3:PREPARATION" -> "Склад"),
+    /// once the pipeline is resolved. Thread-safe.
+    std::optional<std::string> StageName(std::string const& status_id) const;
+
     bitrix24::EventsEndpoint* events_endpoint() { return endpoint_.get(); }
     boost::asio::thread_pool& daemon_pool() { return context_.pool; }
 
@@ -89,8 +107,12 @@ private:
     class LoggingSink;
 
     Bitrix24Wiring(config::Bitrix24Config const& config, Bitrix24Context context,
-                   std::unique_ptr<bitrix24::WebhookAuthenticator> auth);
+                   std::unique_ptr<bitrix24::OAuthTokenStore> token_store, std::unique_ptr<bitrix24::Authenticator> auth);
     Status TryResolve();
+    /// Why deliveries must wait (gate closed), or nullopt. Thread-safe.
+    std::optional<sync::Unavailable> Unavailability() const;
+    void ScheduleProbe();
+    void BindOfflineEvents();
     void ScheduleResolve();
     void ScheduleEvents();
     void RunEventsRound();
@@ -99,7 +121,8 @@ private:
 
     config::Bitrix24Config config_;
     Bitrix24Context context_;
-    std::unique_ptr<bitrix24::WebhookAuthenticator> auth_;
+    std::unique_ptr<bitrix24::OAuthTokenStore> token_store_;  // OAuth only; before auth_, which uses it
+    std::unique_ptr<bitrix24::Authenticator> auth_;
     bitrix24::Limiter limiter_;
     bitrix24::RestClient client_;
     bitrix24::PipelineConfig pipeline_config_;
@@ -112,12 +135,16 @@ private:
 
     boost::asio::steady_timer resolve_timer_;
     boost::asio::steady_timer events_timer_;
+    boost::asio::steady_timer probe_timer_;
     std::chrono::milliseconds resolve_delay_;
+    std::atomic<std::int64_t> probe_delay_ms_;
+    bool offline_bound_ = false;  // connector thread only
     std::atomic<bool> stopping_{false};
     std::atomic<bool> stages_requested_{false};
     std::string last_poll_error_;  // connector thread only: log a failing poll once per new reason
 
     mutable std::mutex state_mutex_;
+    std::map<std::string, std::string> stage_names_;  // STATUS_ID -> portal stage name; under state_mutex_
     std::string state_;  // "" when the pipeline is resolved, else why not
     std::string resolved_;
 

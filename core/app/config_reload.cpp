@@ -42,7 +42,12 @@ std::vector<std::string> RestartRequiredChanges(config::AppConfig const& a, conf
     check(ab.webhook_url.Reveal() != bb.webhook_url.Reveal() || ab.pipeline != bb.pipeline || ab.stages != bb.stages ||
               ab.rate.burst != bb.rate.burst || ab.rate.per_second != bb.rate.per_second || ab.timeout != bb.timeout ||
               ab.application_token.Reveal() != bb.application_token.Reveal() || ab.events.mode != bb.events.mode ||
-              ab.events.path != bb.events.path || ab.events.poll_interval != bb.events.poll_interval,
+              ab.events.path != bb.events.path || ab.events.poll_interval != bb.events.poll_interval ||
+              ab.auth != bb.auth || ab.auth_connector != bb.auth_connector ||
+              ab.oauth.portal_url != bb.oauth.portal_url || ab.oauth.client_id != bb.oauth.client_id ||
+              ab.oauth.client_secret.Reveal() != bb.oauth.client_secret.Reveal() ||
+              ab.oauth.refresh_token.Reveal() != bb.oauth.refresh_token.Reveal() ||
+              ab.oauth.server_url != bb.oauth.server_url,
           "bitrix24");
     bool same_targets = a.targets.size() == b.targets.size();
     for (auto const& [name, _] : a.targets) {

@@ -86,8 +86,27 @@ struct Bitrix24EventsConfig {
     std::chrono::milliseconds poll_interval{};  ///< offline polling; also the retry pace of stage processing
 };
 
-/// The Bitrix24 REST connector. An empty webhook_url (the default, so an absent section) disables it.
+/// How b2bsync authenticates to the portal (bitrix24.md §1.1, §1.2).
+enum class Bitrix24AuthMode {
+    kWebhook,  ///< an inbound webhook URL
+    kOAuth,    ///< a local/Marketplace application: access + refresh tokens (needed for offline events)
+};
+
+/// The application's OAuth credentials (auth: oauth).
+struct Bitrix24OAuthConfig {
+    std::string portal_url;  ///< https://<portal>/
+    std::string client_id;
+    Secret client_secret;
+    Secret refresh_token;    ///< seed only: the rotated pair lives in the store (bitrix24_oauth)
+    std::string server_url;  ///< the OAuth server's token endpoint
+};
+
+/// The Bitrix24 REST connector. Off unless `auth: webhook` with a webhook_url (the default auth,
+/// so an absent section disables it) or `auth: oauth`.
 struct Bitrix24Config {
+    Bitrix24AuthMode auth{};
+    Bitrix24OAuthConfig oauth;
+    std::string auth_connector;  ///< sent with our CRM writes and the offline event.bind (echo suppression)
     Secret webhook_url;    ///< https://<portal>/rest/<user>/<code>/ — a secret
     std::string pipeline;  ///< deal pipeline name on the portal
     std::map<std::string, std::string> stages;  ///< our stage name -> portal stage name
@@ -96,6 +115,11 @@ struct Bitrix24Config {
     Secret application_token;  ///< what the portal sends in auth[application_token] with events — a secret
     Bitrix24EventsConfig events;
 };
+
+/// True when the Bitrix24 connector runs (see Bitrix24Config).
+inline bool Bitrix24Enabled(Bitrix24Config const& c) {
+    return c.auth == Bitrix24AuthMode::kOAuth || !c.webhook_url.Reveal().empty();
+}
 
 /// Charset of the message lines in answers to 1C.
 enum class OneCAnswerEncoding { kWindows1251, kUtf8 };
@@ -128,6 +152,34 @@ struct OneCConfig {
     OneCAnswerEncoding sale_encoding{};  ///< utf-8 is sent with a BOM (1C rejects UTF-8 orders without one)
 };
 
+/// The mapping files (mappings/engine): compiled at start, by check-config and on SIGHUP.
+struct MappingsConfig {
+    std::filesystem::path dir;  ///< after loading: absolute (a relative path is relative to the config file)
+};
+
+/// How the store's orders reach b2bsync (the site connector).
+enum class SiteMode {
+    kOff,       ///< no site connector
+    kExchange,  ///< b2bsync plays 1C against the Bitrix site's /bitrix/admin/1c_exchange.php
+    kWebhook,   ///< a store that is not Bitrix POSTs signed JSON orders to `webhook_path`
+};
+
+/// The site connector (docs/site-webhook.md for the webhook mode).
+struct SiteConfig {
+    SiteMode mode{};
+    std::string url;   ///< exchange: the site's 1c_exchange.php URL
+    std::string user;  ///< exchange: HTTP Basic user of the site's exchange
+    Secret password;   ///< exchange: HTTP Basic password
+    std::chrono::milliseconds poll_interval{};
+    std::chrono::milliseconds timeout{};
+    OneCAnswerEncoding encoding{};       ///< of the order documents pushed to the site
+    std::chrono::minutes utc_offset{};   ///< the site's zone, for order dates written without one
+    std::string webhook_path;            ///< webhook: URL path on the public listener
+    Secret webhook_secret;               ///< webhook: HMAC-SHA256 key, both directions
+    std::string callback_url;            ///< webhook: where status updates are POSTed
+    std::chrono::milliseconds webhook_tolerance{};  ///< webhook: accepted X-B2B-Timestamp skew
+};
+
 struct AppConfig {
     std::string instance;
     /// After loading: "" resolved to $STATE_DIRECTORY (first entry) or /var/lib/b2bsync; a relative path is
@@ -142,6 +194,8 @@ struct AppConfig {
     std::map<std::string, TargetConfig> targets;
     Bitrix24Config bitrix24;
     OneCConfig onec;
+    MappingsConfig mappings;
+    SiteConfig site;
 };
 
 }  // namespace b2b::config

@@ -155,12 +155,47 @@ std::shared_ptr<schema::StructSpec<Bitrix24EventsConfig>> Bitrix24EventsSchema()
     return s;
 }
 
+std::shared_ptr<schema::StructSpec<Bitrix24OAuthConfig>> Bitrix24OAuthSchema() {
+    auto s = Struct<Bitrix24OAuthConfig>();
+    s->Field("portal_url", &Bitrix24OAuthConfig::portal_url, schema::String())
+        .Default("")
+        .Description("The portal, `https://<portal>/`; REST calls go to `<portal_url>rest/<method>`.");
+    s->Field("client_id", &Bitrix24OAuthConfig::client_id, schema::String())
+        .Default("")
+        .Description("The application's client id (`local.…` for a local application).");
+    s->Field("client_secret", &Bitrix24OAuthConfig::client_secret, schema::SecretString())
+        .Default("")
+        .Description("The application's client secret; sent only to `server_url`. A secret: use `file:NAME` or "
+                     "`${ENV}`.");
+    s->Field("refresh_token", &Bitrix24OAuthConfig::refresh_token, schema::SecretString())
+        .Default("")
+        .Description("Seed refresh token, used while the store holds no tokens (first start) and whenever it "
+                     "differs from the seed the stored pair came from (the app was re-authorised). The server rotates "
+                     "it on every refresh; the current pair lives in the store. A secret: use `file:NAME` or `${ENV}`.");
+    s->Field("server_url", &Bitrix24OAuthConfig::server_url, schema::Url())
+        .Default("https://oauth.bitrix.info/oauth/token/")
+        .Description("The OAuth server's token endpoint (refresh_token grant).");
+    return s;
+}
+
 std::shared_ptr<schema::StructSpec<Bitrix24Config>> Bitrix24Schema() {
     auto s = Struct<Bitrix24Config>();
+    s->Field("auth", &Bitrix24Config::auth,
+             schema::Enum<Bitrix24AuthMode>({{"webhook", Bitrix24AuthMode::kWebhook},
+                                             {"oauth", Bitrix24AuthMode::kOAuth}}))
+        .Default("webhook")
+        .Description("`webhook`: an inbound webhook (`webhook_url`); `oauth`: a local application (`oauth.*`), "
+                     "required for `events.mode: offline`.");
+    s->Field("oauth", &Bitrix24Config::oauth, Bitrix24OAuthSchema())
+        .Description("The application's credentials (auth: oauth). See docs/runbook.md, Connecting Bitrix24.");
+    s->Field("auth_connector", &Bitrix24Config::auth_connector, schema::String())
+        .Default("b2bsync")
+        .Description("Sent with every CRM write and with the offline `event.bind`, so the portal does not queue "
+                     "offline events for b2bsync's own changes. Empty: not sent.");
     s->Field("webhook_url", &Bitrix24Config::webhook_url, schema::SecretString())
         .Default("")
         .Description("Inbound webhook `https://<portal>/rest/<user>/<code>/`; a secret, so use `file:NAME` or "
-                     "`${ENV}`. Empty disables the Bitrix24 connector.");
+                     "`${ENV}`. With `auth: webhook`, empty disables the Bitrix24 connector.");
     s->Field("pipeline", &Bitrix24Config::pipeline, schema::String())
         .Default("Опт")
         .Description("Name of the deal pipeline new deals go to; checked against the portal at start-up.");
@@ -262,6 +297,63 @@ std::shared_ptr<schema::StructSpec<OneCConfig>> OneCSchema() {
     return s;
 }
 
+std::shared_ptr<schema::StructSpec<MappingsConfig>> MappingsSchema() {
+    auto s = Struct<MappingsConfig>();
+    s->Field("dir", &MappingsConfig::dir, schema::Path())
+        .Default("/usr/share/b2bsync/mappings")
+        .Description("Directory of the mapping files (docs/mappings.md); the default is the set installed with the "
+                     "package. A relative path is relative to the config file's directory.");
+    return s;
+}
+
+std::shared_ptr<schema::StructSpec<SiteConfig>> SiteSchema() {
+    auto s = Struct<SiteConfig>();
+    s->Field("mode", &SiteConfig::mode,
+             schema::Enum<SiteMode>(
+                 {{"off", SiteMode::kOff}, {"exchange", SiteMode::kExchange}, {"webhook", SiteMode::kWebhook}}))
+        .Default("off")
+        .Description("`exchange`: b2bsync plays 1C against a Bitrix site's exchange (pulls orders, pushes statuses); "
+                     "`webhook`: the store POSTs signed JSON orders (docs/site-webhook.md); `off`: no site.");
+    s->Field("url", &SiteConfig::url, schema::String())
+        .Default("")
+        .Description("Exchange mode: the site's `https://<shop>/bitrix/admin/1c_exchange.php`. Nothing else may use "
+                     "this exchange (its work folder and export watermark are shared).");
+    s->Field("user", &SiteConfig::user, schema::String())
+        .Default("")
+        .Description("Exchange mode: HTTP Basic user of the site's 1C exchange (a site user allowed to exchange).");
+    s->Field("password", &SiteConfig::password, schema::SecretString())
+        .Default("")
+        .Description("Exchange mode: that user's password; a secret: use `file:site_password` or `${ENV}`.");
+    s->Field("poll_interval", &SiteConfig::poll_interval, Duration())
+        .Default("60s")
+        .Description("Exchange mode: how often new and changed orders are pulled; failures back off from 5s.");
+    s->Field("timeout", &SiteConfig::timeout, Duration())
+        .Default("60s")
+        .Description("Exchange mode: deadline of one request to the site.");
+    s->Field("encoding", &SiteConfig::encoding,
+             schema::Enum<OneCAnswerEncoding>(
+                 {{"windows-1251", OneCAnswerEncoding::kWindows1251}, {"utf-8", OneCAnswerEncoding::kUtf8}}))
+        .Default("windows-1251")
+        .Description("Exchange mode: encoding of the order documents uploaded to the site (UTF-8 is sent with a BOM).");
+    s->Field("utc_offset", &SiteConfig::utc_offset, UtcOffset())
+        .Default("+03:00")
+        .Description("The site's UTC offset, for order dates written without one (Bitrix writes local time).");
+    s->Field("webhook_path", &SiteConfig::webhook_path, schema::String())
+        .Default("/site/orders")
+        .Description("Webhook mode: URL path on the public listener the store POSTs orders to.");
+    s->Field("webhook_secret", &SiteConfig::webhook_secret, schema::SecretString())
+        .Default("")
+        .Description("Webhook mode: the HMAC-SHA256 key shared with the store, for both directions; a secret: use "
+                     "`file:NAME` or `${ENV}`. Empty refuses every webhook.");
+    s->Field("callback_url", &SiteConfig::callback_url, schema::String())
+        .Default("")
+        .Description("Webhook mode: where status updates are POSTed (signed the same way).");
+    s->Field("webhook_tolerance", &SiteConfig::webhook_tolerance, Duration())
+        .Default("5m")
+        .Description("Webhook mode: a request whose `X-B2B-Timestamp` is further than this from now is refused.");
+    return s;
+}
+
 std::shared_ptr<schema::StructSpec<AppConfig>> BuildAppConfigSchema() {
     auto s = Struct<AppConfig>();
     s->Field("instance", &AppConfig::instance, schema::String())
@@ -284,6 +376,10 @@ std::shared_ptr<schema::StructSpec<AppConfig>> BuildAppConfigSchema() {
         .Description("The Bitrix24 REST connector (companies, requisites, deals). Optional.");
     s->Field("onec", &AppConfig::onec, OneCSchema())
         .Description("The 1C exchange endpoint (1C's \"exchange with site\" pointed at b2bsync). Optional.");
+    s->Field("mappings", &AppConfig::mappings, MappingsSchema())
+        .Description("Mappings of canonical orders and counterparties to Bitrix24, 1C and the site.");
+    s->Field("site", &AppConfig::site, SiteSchema())
+        .Description("The site connector: a Bitrix store's exchange (b2bsync as 1C) or a JSON webhook. Optional.");
     return s;
 }
 
@@ -309,6 +405,9 @@ void ResolvePaths(AppConfig& config, std::filesystem::path const& config_dir, En
     }
     if (config.store.path.is_relative()) {
         config.store.path = (config.state_dir / config.store.path).lexically_normal();
+    }
+    if (config.mappings.dir.is_relative()) {
+        config.mappings.dir = (config_dir / config.mappings.dir).lexically_normal();
     }
     if (config.onec.work_dir.empty()) {
         config.onec.work_dir = config.state_dir / "onec";

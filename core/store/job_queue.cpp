@@ -235,6 +235,29 @@ Status JobQueue::Complete(std::span<std::int64_t const> ids) {
     });
 }
 
+Status JobQueue::Defer(std::span<std::int64_t const> ids, std::chrono::milliseconds delay, std::string_view reason) {
+    if (ids.empty()) {
+        return {};
+    }
+    return InTransaction<void>(db_, "defer jobs", [&](Transaction& tx) -> Status {
+        UnixMillis const now = clock_.NowMillis();
+        auto upd = tx.Prepare("defer jobs",
+                              "UPDATE jobs SET state = 'pending', attempts = MAX(attempts - 1, 0), next_at = ?2,"
+                              " lease_until = 0, updated_at = ?3, last_error = ?4, last_error_class = 'transient'"
+                              " WHERE id = ?1 AND state = 'inflight'");
+        if (!upd) {
+            return upd.error();
+        }
+        for (auto id : ids) {
+            upd->Bind(1, id).Bind(2, now + delay.count()).Bind(3, now).Bind(4, reason);
+            if (auto st = upd->Run(); !st) {
+                return st.error();
+            }
+        }
+        return {};
+    });
+}
+
 Result<FailOutcome> JobQueue::Fail(std::int64_t id, Error const& error) {
     return InTransaction<FailOutcome>(db_, "fail job", [&](Transaction& tx) -> Result<FailOutcome> {
         UnixMillis const now = clock_.NowMillis();

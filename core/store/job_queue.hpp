@@ -108,6 +108,11 @@ public:
     /// once. last_error and its class are kept. Errors: permanent if the job does not exist.
     Result<FailOutcome> Fail(std::int64_t id, Error const& error);
 
+    /// Puts inflight jobs back to pending without counting the attempt their claim started (the
+    /// target was unavailable, so nothing was attempted): attempts - 1, due after `delay`,
+    /// last_error = `reason` (class transient). One transaction. Ids not inflight are ignored.
+    Status Defer(std::span<std::int64_t const> ids, std::chrono::milliseconds delay, std::string_view reason);
+
     // Admin (`b2bsync jobs ...`) ---------------------------------------------------------------
 
     /// Dead or pending -> pending now with attempts reset. Errors: permanent when the job does not

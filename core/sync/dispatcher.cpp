@@ -165,13 +165,60 @@ void Dispatcher::ProcessBatch(std::vector<Job>& jobs) {
         by_target[j.target].push_back(std::move(j));
     }
     for (auto& [target, group] : by_target) {
+        if (auto unavailable = AvailabilityOf(target)) {
+            Defer(group, *unavailable);
+            continue;
+        }
         std::vector<Status> results = DeliverGroup(target, group);
         if (abandoned_.load()) {
             // Stop gave up on us: the daemon may be tearing down; leave the jobs inflight.
             return;
         }
-        Record(group, results);
+        Record(group, results, AvailabilityOf(target));
     }
+}
+
+std::optional<Unavailable> Dispatcher::AvailabilityOf(std::string const& target) {
+    auto it = deliverers_.find(target);
+    std::optional<Unavailable> unavailable;
+    if (it != deliverers_.end()) {
+        try {
+            unavailable = it->second->Availability();
+        } catch (std::exception const& e) {
+            log::Error(kComponent, "deliverer availability check threw; treating the target as available",
+                       {{"target", target}, {"what", e.what()}});
+        }
+    }
+    // Log transitions only: during an outage every claim asks, and the answer rarely changes.
+    std::lock_guard lock(counters_mutex_);
+    auto& logged = unavailable_logged_[target];
+    std::string const now_reason = unavailable ? unavailable->reason : std::string();
+    if (now_reason != logged) {
+        if (unavailable) {
+            log::Warn(kComponent, "target unavailable; its jobs wait without spending attempts",
+                      {{"target", target}, {"reason", now_reason}});
+        } else {
+            log::Info(kComponent, "target available again; deliveries resume", {{"target", target}});
+        }
+        logged = now_reason;
+    }
+    return unavailable;
+}
+
+void Dispatcher::Defer(std::span<Job const> jobs, Unavailable const& unavailable) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(jobs.size());
+    for (auto const& j : jobs) {
+        ids.push_back(j.id);
+    }
+    if (auto st = queue_.Defer(ids, unavailable.retry_after, unavailable.reason); !st) {
+        // They stay inflight and come back after the lease: late, but with nothing lost.
+        log::Error(kComponent, "could not defer jobs; they are retried after the lease",
+                   {{"target", jobs.front().target}, {"jobs", static_cast<std::int64_t>(ids.size())},
+                    {"error", st.error().message}});
+        return;
+    }
+    CountersFor(std::string(jobs.front().target)).deferred->Inc(ids.size());
 }
 
 std::vector<Status> Dispatcher::DeliverGroup(std::string const& target, std::span<Job const> jobs) {
@@ -204,7 +251,8 @@ std::vector<Status> Dispatcher::DeliverGroup(std::string const& target, std::spa
     return results;
 }
 
-void Dispatcher::Record(std::span<Job const> jobs, std::vector<Status> const& results) {
+void Dispatcher::Record(std::span<Job const> jobs, std::vector<Status> const& results,
+                        std::optional<Unavailable> const& unavailable) {
     std::vector<std::int64_t> ok;
     ok.reserve(jobs.size());
     for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -223,12 +271,20 @@ void Dispatcher::Record(std::span<Job const> jobs, std::vector<Status> const& re
         }
         counters.ok->Inc(ok.size());
     }
+    // The target went away under this batch: its transient failures are the outage's, not the
+    // jobs'. They are deferred like the jobs claimed after them (a retry checks by external id, so
+    // a write whose reply was lost is not duplicated).
+    std::vector<Job> deferred;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         if (results[i]) {
             continue;
         }
         Job const& job = jobs[i];
         Error const& error = results[i].error();
+        if (unavailable && error.IsTransient()) {
+            deferred.push_back(job);
+            continue;
+        }
         switch (error.error_class) {
             case ErrorClass::kTransient:
                 counters.transient->Inc();
@@ -260,6 +316,9 @@ void Dispatcher::Record(std::span<Job const> jobs, std::vector<Status> const& re
                        {"reason", error.message},
                        {"retry_in_ms", outcome->next_at - queue_.clock().NowMillis()}});
         }
+    }
+    if (!deferred.empty()) {
+        Defer(deferred, *unavailable);
     }
 }
 
@@ -313,7 +372,11 @@ Dispatcher::TargetCounters& Dispatcher::CountersFor(std::string const& target) {
                      delivery("bug"),
                      &registry_.GetCounter("b2b_job_retries_total", "Job deliveries scheduled for retry.",
                                            {{"target", target}}),
-                     &registry_.GetCounter("b2b_jobs_dead_total", "Jobs parked as dead.", {{"target", target}})};
+                     &registry_.GetCounter("b2b_jobs_dead_total", "Jobs parked as dead.", {{"target", target}}),
+                     &registry_.GetCounter("b2b_job_deferrals_total",
+                                           "Claimed jobs put back without an attempt because their target was "
+                                           "unavailable.",
+                                           {{"target", target}})};
     return counters_.emplace(target, c).first->second;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,9 +28,12 @@ struct DispatcherOptions {
 /// Moves jobs from the JobQueue to the registered Deliverers: claim a batch, deliver per target,
 /// complete the successes in one transaction, Fail() the rest (retry with backoff or dead).
 ///
+/// A target whose Deliverer reports itself unavailable gets its claimed jobs deferred, not
+/// delivered: back to pending without spending an attempt (see Deliverer::Availability).
+///
 /// Metrics (names are part of the daemon's interface):
 ///   b2b_job_deliveries_total{target,result="ok|transient|permanent|bug"}, b2b_job_retries_total{target},
-///   b2b_jobs_dead_total{target}, and at scrape time b2b_jobs{state} and b2b_job_oldest_pending_age_seconds.
+///   b2b_jobs_dead_total{target}, b2b_job_deferrals_total{target}, and at scrape time b2b_jobs{state} and b2b_job_oldest_pending_age_seconds.
 ///
 /// Lifecycle: Register* -> Start -> Notify* -> Stop. The queue and registry must outlive the
 /// dispatcher. Register before Start; Notify is safe from any thread.
@@ -69,13 +73,17 @@ private:
         metrics::Counter* bug;
         metrics::Counter* retries;
         metrics::Counter* dead;
+        metrics::Counter* deferred;
     };
     struct CollectorState;
 
     void WorkerLoop();
     void ProcessBatch(std::vector<store::Job>& jobs);
     std::vector<Status> DeliverGroup(std::string const& target, std::span<store::Job const> jobs);
-    void Record(std::span<store::Job const> jobs, std::vector<Status> const& results);
+    void Record(std::span<store::Job const> jobs, std::vector<Status> const& results,
+                std::optional<Unavailable> const& unavailable);
+    void Defer(std::span<store::Job const> jobs, Unavailable const& unavailable);
+    std::optional<Unavailable> AvailabilityOf(std::string const& target);
     Status CompleteGrouped(std::vector<std::int64_t> const& ids);
     TargetCounters& CountersFor(std::string const& target);
     void JoinAll();
@@ -89,6 +97,7 @@ private:
 
     std::mutex counters_mutex_;
     std::map<std::string, TargetCounters, std::less<>> counters_;
+    std::map<std::string, std::string, std::less<>> unavailable_logged_;  // target -> reason last logged
 
     std::mutex mutex_;
     std::condition_variable wake_;      // workers wait here when idle

@@ -220,7 +220,9 @@ TEST(Bitrix24Daemon, OnlineEventsRejectForgedTokensAndReportStageChanges) {
     ASSERT_EQ(moved.status, 200) << moved.body;
     std::regex const manager_move("deal stage changed.* deal=" + deal_id + R"( from=C1:NEW to=C1:PREPARATION)");
     ASSERT_TRUE(WaitUntil([&] { return std::regex_search(daemon.Log(), manager_move); }, 20s)) << daemon.Log();
-    EXPECT_GE(MetricValue(daemon.admin_port(), "b2b_bitrix24_stage_changes_total"), 2u);
+    // Only the manager's move: the deal we created was recorded at its stage, so the echo of our
+    // own crm.deal.add is not a change.
+    EXPECT_EQ(MetricValue(daemon.admin_port(), "b2b_bitrix24_stage_changes_total"), 1u);
     EXPECT_EQ(daemon.Stop(), 0);
 }
 

@@ -60,6 +60,8 @@ json::object Portal::StateJson() const {
                           {"operation_limit_429", stats_.operation_limit_429},
                           {"auth_401", stats_.auth_401},
                           {"faults_injected", stats_.faults_injected},
+                          {"oauth_refresh_grants", oauth_.refresh_grants()},
+                          {"oauth_refresh_rejected", oauth_.refresh_rejected()},
                           {"method_calls", std::move(calls)}};
     return json::object{{"now", clock_.Now()},
                         {"crm", crm_.Dump()},
@@ -138,6 +140,21 @@ Reply Portal::HandleControl(HttpRequest const& request, std::string const& path,
         clock_.Advance(NumberOr(params, "advance", 0));
         return JsonReply(200, json::object{{"now", clock_.Now()}});
     }
+    if (path == "/_emulator/permissions") {
+        // {"denied_writes":[{"method":"crm.deal.add","field":"ASSIGNED_BY_ID","value":"99"}]}
+        crm_.denied_writes.clear();
+        if (auto const* denied = params.if_contains("denied_writes")) {
+            for (auto const& item : ItemsOf(*denied)) {
+                if (item.is_object()) {
+                    auto const& d = item.as_object();
+                    crm_.denied_writes.push_back(DeniedWrite{ParamString(d, "method").value_or(""),
+                                                             ParamString(d, "field").value_or(""),
+                                                             ParamString(d, "value").value_or("")});
+                }
+            }
+        }
+        return JsonReply(200, json::object{{"denied_writes", crm_.denied_writes.size()}});
+    }
     if (path == "/_emulator/deal/stage") {
         return MoveDealToStage(params);
     }
@@ -148,6 +165,10 @@ Reply Portal::HandleControl(HttpRequest const& request, std::string const& path,
         auto tokens = oauth_.Issue(clock_.Now());
         tokens["application_token"] = options_.application_token;
         return JsonReply(200, tokens);
+    }
+    if (path == "/_emulator/oauth/revoke") {
+        oauth_.Revoke();
+        return JsonReply(200, json::object{{"revoked", true}});
     }
     if (path == "/_emulator/events/bind") {
         EventBinding binding;

@@ -180,11 +180,25 @@ json::object ChangeFields(std::int64_t id) { return json::object{{"ID", std::to_
 
 std::optional<std::int64_t> IdParam(json::object const& params) { return ParamInt(params, "id"); }
 
+// A field the webhook's user may not write (set up through /_emulator/permissions).
+std::optional<CallResult> Denied(std::string const& method, json::object const& fields, CrmStore const& crm) {
+    for (auto const& d : crm.denied_writes) {
+        auto const* value = fields.if_contains(d.field);
+        if (d.method == method && value != nullptr && (d.value.empty() || ScalarToString(*value) == d.value)) {
+            return CallResult::Fail(403, "INVALID_CREDENTIALS", "Access denied: no permission to change " + d.field);
+        }
+    }
+    return std::nullopt;
+}
+
 CallResult Add(Kind kind, CallContext& ctx, json::object const& params) {
     auto const& spec = Spec(kind);
     auto const* fields = FieldsParam(params);
     if (fields == nullptr) {
         return CallResult::Legacy("Parameter 'fields' must be array.");
+    }
+    if (auto denied = Denied("crm." + spec.name + ".add", *fields, ctx.crm)) {
+        return *denied;
     }
     json::object row;
     for (auto const& name : spec.fields) {
@@ -222,6 +236,9 @@ CallResult Update(Kind kind, CallContext& ctx, json::object const& params) {
     if (fields == nullptr) {
         return CallResult::Legacy("Parameter 'fields' must be array.");
     }
+    if (auto denied = Denied("crm." + spec.name + ".update", *fields, ctx.crm)) {
+        return *denied;
+    }
     json::object row = *existing;
     if (auto error = CopyFields(row, *fields, spec, ctx.crm, true)) {
         return CallResult::Fail(400, "ERROR_CORE", *error);
@@ -250,7 +267,7 @@ CallResult Get(Kind kind, CallContext& ctx, json::object const& params) {
 }
 
 CallResult List(Kind kind, CallContext& ctx, json::object const& params) {
-    return ListCall(TableOf(ctx.crm, kind).All(), params, ctx, FieldSets{kMultiFields});
+    return ListCall(TableOf(ctx.crm, kind), params, ctx, FieldSets{kMultiFields});
 }
 
 CallResult Delete(Kind kind, CallContext& ctx, json::object const& params) {
@@ -263,7 +280,7 @@ CallResult Delete(Kind kind, CallContext& ctx, json::object const& params) {
     if (table.Find(*id) == nullptr) {
         return CallResult::Legacy("Not found");
     }
-    table.rows.erase(*id);
+    table.Erase(*id);
     if (kind == Kind::kDeal) {
         ctx.crm.product_rows.erase(*id);
     }

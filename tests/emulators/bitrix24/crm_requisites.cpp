@@ -118,7 +118,7 @@ CallResult TableDelete(Table& table, json::object const& params, CallContext& ct
     if (!id || table.Find(*id) == nullptr) {
         return CallResult::Legacy("Not found");
     }
-    table.rows.erase(*id);
+    table.Erase(*id);
     if (!event.empty()) {
         ctx.events.Fire(event, json::object{{"ID", std::to_string(*id)}}, ctx.auth_connector, ctx.now);
     }
@@ -247,7 +247,7 @@ void RegisterRequisiteMethods(MethodTable& table) {
     table["crm.requisite.update"] = RequisiteUpdate;
     table["crm.requisite.get"] = [](CallContext& ctx, json::object const& p) { return TableGet(ctx.crm.requisites, p); };
     table["crm.requisite.list"] = [](CallContext& ctx, json::object const& p) {
-        return ListCall(ctx.crm.requisites.All(), p, ctx);
+        return ListCall(ctx.crm.requisites, p, ctx);
     };
     table["crm.requisite.delete"] = [](CallContext& ctx, json::object const& p) {
         return TableDelete(ctx.crm.requisites, p, ctx, "ONCRMREQUISITEDELETE");
@@ -260,7 +260,7 @@ void RegisterRequisiteMethods(MethodTable& table) {
         return TableGet(ctx.crm.bank_details, p);
     };
     table["crm.requisite.bankdetail.list"] = [](CallContext& ctx, json::object const& p) {
-        return ListCall(ctx.crm.bank_details.All(), p, ctx);
+        return ListCall(ctx.crm.bank_details, p, ctx);
     };
     table["crm.requisite.bankdetail.delete"] = [](CallContext& ctx, json::object const& p) {
         return TableDelete(ctx.crm.bank_details, p, ctx, "");

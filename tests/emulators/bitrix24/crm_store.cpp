@@ -1,5 +1,6 @@
 #include "tests/emulators/bitrix24/crm_store.hpp"
 
+#include "tests/emulators/bitrix24/lists.hpp"
 #include "tests/emulators/bitrix24/params.hpp"
 #include "tests/emulators/bitrix24/php_query.hpp"
 
@@ -27,12 +28,22 @@ std::int64_t Table::Insert(json::object row) {
     auto id = next_id++;
     row["ID"] = std::to_string(id);
     rows[id] = std::move(row);
+    dirty_.insert(id);
     return id;
 }
 
 json::object* Table::Find(std::int64_t id) {
     auto it = rows.find(id);
-    return it == rows.end() ? nullptr : &it->second;
+    if (it == rows.end()) {
+        return nullptr;
+    }
+    dirty_.insert(id);  // the caller may change it
+    return &it->second;
+}
+
+bool Table::Erase(std::int64_t id) {
+    dirty_.insert(id);
+    return rows.erase(id) > 0;
 }
 
 std::vector<json::object> Table::All() const {
@@ -42,6 +53,61 @@ std::vector<json::object> Table::All() const {
         out.push_back(kv.second);
     }
     return out;
+}
+
+void Table::FieldIndex::Remove(std::int64_t id) {
+    auto it = keys_of.find(id);
+    if (it == keys_of.end()) {
+        return;
+    }
+    for (auto const& key : it->second) {
+        auto ids = ids_by_key.find(key);
+        if (ids != ids_by_key.end()) {
+            ids->second.erase(id);
+            if (ids->second.empty()) {
+                ids_by_key.erase(ids);
+            }
+        }
+    }
+    keys_of.erase(it);
+}
+
+void Table::FieldIndex::Add(std::int64_t id, json::object const& row, std::string const& field) {
+    auto keys = IndexKeys(row.if_contains(field));
+    for (auto const& key : keys) {
+        ids_by_key[key].insert(id);
+    }
+    keys_of[id] = std::move(keys);
+}
+
+void Table::RefreshIndexes() {
+    for (auto id : dirty_) {
+        auto row = rows.find(id);
+        for (auto& [field, index] : indexes_) {
+            index.Remove(id);
+            if (row != rows.end()) {
+                index.Add(id, row->second, field);
+            }
+        }
+    }
+    dirty_.clear();
+}
+
+std::vector<std::int64_t> Table::Lookup(std::string const& field, std::vector<std::string> const& keys) {
+    RefreshIndexes();
+    auto [it, created] = indexes_.try_emplace(field);
+    if (created) {
+        for (auto const& [id, row] : rows) {
+            it->second.Add(id, row, field);
+        }
+    }
+    std::set<std::int64_t> ids;
+    for (auto const& key : keys) {
+        if (auto hit = it->second.ids_by_key.find(key); hit != it->second.ids_by_key.end()) {
+            ids.insert(hit->second.begin(), hit->second.end());
+        }
+    }
+    return {ids.begin(), ids.end()};
 }
 
 json::value CrmStore::DefaultSeed() {

@@ -201,13 +201,10 @@ json::object ApplySelect(json::object const& row, std::vector<std::string> const
     return out;
 }
 
-ListPage RunList(std::vector<json::object> const& rows, ListQuery const& query, FieldSets const& sets) {
-    std::vector<json::object const*> matched;
-    for (auto const& row : rows) {
-        if (MatchesFilter(row, query.filter)) {
-            matched.push_back(&row);
-        }
-    }
+namespace {
+
+// Filters, orders and pages rows that already passed the filter.
+ListPage PageOf(std::vector<json::object const*> matched, ListQuery const& query, FieldSets const& sets) {
     auto order = query.order;
     if (order.empty()) {
         order.emplace_back("ID", true);
@@ -239,6 +236,75 @@ ListPage RunList(std::vector<json::object> const& rows, ListQuery const& query, 
         page.total = 0;
     }
     return page;
+}
+
+}  // namespace
+
+std::string IndexKey(std::string const& text) {
+    if (auto number = Decimal::Parse(text)) {
+        return "n" + std::to_string(number->units);
+    }
+    return "s" + text;
+}
+
+std::vector<std::string> IndexKeys(json::value const* value) {
+    std::vector<std::string> keys;
+    for (auto const& text : RowValues(value)) {
+        keys.push_back(IndexKey(text));
+    }
+    return keys;
+}
+
+ListPage RunList(std::vector<json::object> const& rows, ListQuery const& query, FieldSets const& sets) {
+    std::vector<json::object const*> matched;
+    for (auto const& row : rows) {
+        if (MatchesFilter(row, query.filter)) {
+            matched.push_back(&row);
+        }
+    }
+    return PageOf(std::move(matched), query, sets);
+}
+
+ListPage RunList(Table& table, ListQuery const& query, FieldSets const& sets) {
+    // The narrowest equality/IN condition gives the candidates; without one, every row is.
+    std::optional<std::vector<std::int64_t>> candidates;
+    for (auto const& kv : query.filter) {
+        auto condition = SplitOperator(kv.key());
+        bool const listed = kv.value().is_array() || kv.value().is_object();
+        if (condition.op != Op::kEq && condition.op != Op::kIn) {
+            continue;
+        }
+        std::vector<std::string> keys;
+        if (listed) {
+            for (auto const& item : ItemsOf(kv.value())) {
+                keys.push_back(IndexKey(ScalarToString(item)));
+            }
+        } else {
+            keys.push_back(IndexKey(ScalarToString(kv.value())));
+        }
+        auto ids = table.Lookup(condition.field, keys);
+        if (!candidates || ids.size() < candidates->size()) {
+            candidates = std::move(ids);
+        }
+    }
+    std::vector<json::object const*> matched;
+    auto consider = [&](json::object const& row) {
+        if (MatchesFilter(row, query.filter)) {
+            matched.push_back(&row);
+        }
+    };
+    if (candidates) {
+        for (auto id : *candidates) {
+            if (auto it = table.rows.find(id); it != table.rows.end()) {
+                consider(it->second);
+            }
+        }
+    } else {
+        for (auto const& kv : table.rows) {
+            consider(kv.second);
+        }
+    }
+    return PageOf(std::move(matched), query, sets);
 }
 
 }  // namespace b2b::emu::bitrix24

@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -9,6 +10,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "tests/emulators/bitrix24/crm_store.hpp"
 
 namespace b2b::emu::bitrix24 {
 
@@ -47,5 +50,13 @@ struct ListPage {
 
 /// Filters, orders (default ID ASC), pages by 50 from `start` and applies `select`.
 ListPage RunList(std::vector<boost::json::object> const& rows, ListQuery const& query, FieldSets const& sets);
+/// The same over a table: an equality or IN condition (`ORIGIN_ID`, `@RQ_INN`, `ID`) picks the
+/// candidate rows from the table's index; the full filter still decides.
+ListPage RunList(Table& table, ListQuery const& query, FieldSets const& sets);
+
+/// Index keys of a stored value under the filter's equality (numeric when the text is a number,
+/// so "5" and "5.0" meet; one key per multi-field VALUE; null and "" share one key).
+std::vector<std::string> IndexKeys(boost::json::value const* value);
+std::string IndexKey(std::string const& text);
 
 }  // namespace b2b::emu::bitrix24

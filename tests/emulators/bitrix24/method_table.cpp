@@ -47,6 +47,15 @@ CallResult ListCall(std::vector<json::object> const& rows, json::object const& p
     return call;
 }
 
+CallResult ListCall(Table& table, json::object const& params, CallContext& ctx, FieldSets const& sets) {
+    auto page = RunList(table, ParseListQuery(params), sets);
+    CallResult call = CallResult::Ok(std::move(page.rows));
+    call.total = page.total;
+    call.next = page.next;
+    ctx.counted_list = ctx.counted_list || page.counted;
+    return call;
+}
+
 void Touch(json::object& row, CallContext const& ctx) {
     row["DATE_MODIFY"] = IsoDate(ctx.now);
     row["MODIFY_BY_ID"] = std::to_string(ctx.user_id);

@@ -48,6 +48,8 @@ boost::json::value LegacyValue(boost::json::value const& value);
 /// Runs a list call over `rows` (filter/order/select/paging) and marks the count cost.
 CallResult ListCall(std::vector<boost::json::object> const& rows, boost::json::object const& params,
                     CallContext& ctx, FieldSets const& sets = {});
+/// The same over a table, using its indexes (no copy of the rows).
+CallResult ListCall(Table& table, boost::json::object const& params, CallContext& ctx, FieldSets const& sets = {});
 
 /// Bumps DATE_MODIFY/MODIFY_BY_ID.
 void Touch(boost::json::object& row, CallContext const& ctx);

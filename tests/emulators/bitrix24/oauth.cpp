@@ -71,9 +71,11 @@ Reply OAuthServer::HandleToken(json::object const& params, double now) {
         auto token = ParamString(params, "refresh_token").value_or("");
         auto it = refresh_.find(token);
         if (it == refresh_.end() || it->second < now) {
+            ++refresh_rejected_;
             return OAuthError(400, "invalid_grant", "Invalid refresh token");
         }
         refresh_.erase(it);  // rotation: the old refresh token is dead from now on
+        ++refresh_grants_;
         return JsonReply(200, Issue(now));
     }
     return OAuthError(400, "invalid_request", "Unsupported grant_type");
@@ -87,10 +89,16 @@ OAuthServer::TokenState OAuthServer::Check(std::string const& access_token, doub
     return it->second < now ? TokenState::kExpired : TokenState::kValid;
 }
 
-void OAuthServer::Reset() {
+void OAuthServer::Revoke() {
     access_.clear();
     refresh_.clear();
     codes_.clear();
+}
+
+void OAuthServer::Reset() {
+    Revoke();
+    refresh_grants_ = 0;
+    refresh_rejected_ = 0;
 }
 
 }  // namespace b2b::emu::bitrix24

@@ -37,7 +37,14 @@ public:
     Config& config() { return config_; }
     void set_client_endpoint(std::string endpoint) { client_endpoint_ = std::move(endpoint); }
     std::string const& member_id() const { return member_id_; }
+    /// The app was removed from the portal: every token it holds dies (refresh -> invalid_grant,
+    /// calls -> NO_AUTH_FOUND).
+    void Revoke();
     void Reset();
+
+    /// For assertions: refresh_token grants answered with a new pair / refused with invalid_grant.
+    std::int64_t refresh_grants() const { return refresh_grants_; }
+    std::int64_t refresh_rejected() const { return refresh_rejected_; }
 
 private:
     std::string NextToken(char const* kind);
@@ -49,6 +56,8 @@ private:
     std::map<std::string, double> refresh_;  // token -> expiry
     std::map<std::string, double> codes_;    // code -> expiry
     std::uint64_t counter_ = 0;
+    std::int64_t refresh_grants_ = 0;
+    std::int64_t refresh_rejected_ = 0;
 };
 
 }  // namespace b2b::emu::bitrix24

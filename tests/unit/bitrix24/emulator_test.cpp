@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -11,9 +12,12 @@
 #include "connectors/bitrix24/command_runner.hpp"
 #include "connectors/bitrix24/deliverer.hpp"
 #include "connectors/bitrix24/entities.hpp"
+#include "connectors/bitrix24/events_inbox.hpp"
+#include "connectors/bitrix24/events_stages.hpp"
 #include "connectors/bitrix24/pipeline.hpp"
 #include "connectors/bitrix24/rest_client.hpp"
 #include "core/domain/decimal_parse.hpp"
+#include "core/store/database.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -151,24 +155,28 @@ TEST_F(Bitrix24Emulator, SoleProprietorGetsPresetTwo) {
     EXPECT_EQ(AsInt(Table("requisites")[0].at("PRESET_ID")), 2);
 }
 
-TEST_F(Bitrix24Emulator, LostReplyAfterCompanyAddThenRetryStillMakesOne) {
+TEST_F(Bitrix24Emulator, LostReplyAfterCompanyChainThenRetryStillMakesOne) {
+    // No INN: the lookup is one command (a direct call), so the only batch is the write chain
+    // company.add -> requisite.add, whose reply the portal loses after applying it.
     Start();
     CrmWriter writer(*client_, DefaultPipeline());
     Faults(json::object{{"seed", 1},
                         {"rules", json::array{json::object{
-                                      {"kind", "lost_reply"}, {"next", 1}, {"methods", json::array{"crm.company.add"}}}}}});
-    std::vector<Counterparty> one{Romashka()};
+                                      {"kind", "lost_reply"}, {"next", 1}, {"methods", json::array{"batch"}}}}}});
+    std::vector<Counterparty> one{Counterparty{"cp-1", "Иванов Иван", "", "", std::nullopt, std::nullopt}};
     auto first = writer.EnsureCompanies(one);
     ASSERT_FALSE(first[0]);
     EXPECT_TRUE(first[0].error().IsTransient()) << first[0].error().message;
     EXPECT_NE(first[0].error().message.find("counterparty cp-1"), std::string::npos) << first[0].error().message;
     ASSERT_EQ(Table("companies").size(), 1u) << "the write was applied although the reply was lost";
+    ASSERT_EQ(Table("requisites").size(), 1u) << "the chained requisite too";
     EXPECT_EQ(Counters().at("faults_injected"), 1);
 
     auto retry = writer.EnsureCompanies(one);
     ASSERT_TRUE(retry[0]) << retry[0].error().message;
     EXPECT_FALSE(retry[0]->created_company);
-    EXPECT_TRUE(retry[0]->created_requisite);
+    EXPECT_FALSE(retry[0]->created_requisite);
+    EXPECT_EQ(AsInt(Table("requisites")[0].at("PRESET_ID")), 3);
     EXPECT_EQ(Table("companies").size(), 1u);
     EXPECT_EQ(Table("requisites").size(), 1u);
 }
@@ -402,6 +410,198 @@ TEST_F(Bitrix24Emulator, DelivererRejectsBadPayloadsAndUnknownKindsPermanently) 
     EXPECT_TRUE(statuses[2]) << statuses[2].error().message;
     EXPECT_EQ(Table("deals").size(), 1u);
     EXPECT_EQ(Table("deals")[0].at("OPPORTUNITY"), "42.00");
+}
+
+}  // namespace
+}  // namespace b2b::bitrix24
+
+namespace b2b::bitrix24 {
+namespace {
+
+Order OrderOf(std::string id, Counterparty counterparty, std::int64_t assigned_by = 1) {
+    Order order;
+    order.id = std::move(id);
+    order.title = "Заказ " + order.id;
+    order.counterparty = std::move(counterparty);
+    order.assigned_by_id = assigned_by;
+    order.lines.push_back(OrderLine{"Болт", 0, *ParseDecimal("899.10"), *ParseDecimal("2"), 796});
+    order.lines.push_back(OrderLine{"Гайка", 0, *ParseDecimal("0.35"), *ParseDecimal("3"), 796});
+    return order;
+}
+
+Counterparty CounterpartyOf(int i) {
+    return Counterparty{"cp-" + std::to_string(i), "Контрагент " + std::to_string(i),
+                        std::to_string(7700000000LL + i * 13), "770101001", std::nullopt, std::nullopt};
+}
+
+std::int64_t IdOf(json::value const& v) { return AsInt(v).value_or(0); }
+
+TEST_F(Bitrix24Emulator, SixtyOrdersOfTwentyCounterpartiesTakeOneLookupAndFourWriteRequests) {
+    // One call, three orders per counterparty (as a claim batch of several entities may carry):
+    // one lookup request (IN lists), then chains company -> requisite -> 3 × (deal -> rows)
+    // packed 50 commands per batch.
+    Start();
+    CrmWriter writer(*client_, DefaultPipeline());
+    std::vector<Order> orders;
+    for (int o = 0; o < 60; ++o) {
+        orders.push_back(OrderOf("order-" + std::to_string(o), CounterpartyOf(o % 20)));
+    }
+    auto const before = Counters().at("requests").as_int64();
+    auto first = writer.EnsureDeals(orders);
+    for (auto const& r : first) {
+        ASSERT_TRUE(r) << r.error().message;
+        EXPECT_TRUE(r->created);
+    }
+    auto const after_first = Counters().at("requests").as_int64();
+    // 20 × (2 + 3 × 2) = 160 commands in chains of 8: six chains per batch -> 4 batches.
+    EXPECT_EQ(after_first - before, 1 + 4);
+
+    std::map<std::string, std::int64_t> company_of;
+    auto const companies = Table("companies");
+    ASSERT_EQ(companies.size(), 20u) << "one company per counterparty, though each came three times";
+    for (auto const& c : companies) {
+        company_of[std::string(c.at("ORIGIN_ID").as_string())] = IdOf(c.at("ID"));
+    }
+    EXPECT_EQ(Table("requisites").size(), 20u);
+    auto const deals = Table("deals");
+    ASSERT_EQ(deals.size(), 60u);
+    std::map<std::string, std::int64_t> deal_company;  // deals are stored in chain order, not order order
+    for (auto const& d : deals) {
+        deal_company[std::string(d.at("ORIGIN_ID").as_string())] = IdOf(d.at("COMPANY_ID"));
+    }
+    auto const rows = State().at("crm").at("product_rows").as_object();
+    for (std::size_t o = 0; o < orders.size(); ++o) {
+        EXPECT_EQ(first[o]->company_id, company_of[orders[o].counterparty.id]);
+        EXPECT_EQ(first[o]->company_id, deal_company[orders[o].id]) << "chained $result reached the deal";
+        EXPECT_EQ(rows.at(std::to_string(first[o]->deal_id)).as_array().size(), 2u);
+    }
+
+    // Again: everything is found; only the 60 rows are re-set (2 batches).
+    auto again = writer.EnsureDeals(orders);
+    for (std::size_t o = 0; o < orders.size(); ++o) {
+        ASSERT_TRUE(again[o]) << again[o].error().message;
+        EXPECT_FALSE(again[o]->created);
+        EXPECT_EQ(again[o]->deal_id, first[o]->deal_id);
+    }
+    EXPECT_EQ(Counters().at("requests").as_int64() - after_first, 1 + 2);
+    EXPECT_EQ(Table("companies").size(), 20u);
+    EXPECT_EQ(Table("deals").size(), 60u);
+}
+
+TEST_F(Bitrix24Emulator, AFieldTheWebhookMayNotWriteFailsOnlyItsJobPermanently) {
+    Start();
+    auto denied = control_->Post(
+        "/_emulator/permissions",
+        R"({"denied_writes":[{"method":"crm.deal.add","field":"ASSIGNED_BY_ID","value":"99"}]})",
+        {{"Content-Type", "application/json"}});
+    ASSERT_EQ(denied.status, 200) << denied.body;
+    auto deliverer = Bitrix24Deliverer::Create(*client_, PipelineConfig{"Опт", {}});
+    ASSERT_TRUE(deliverer) << deliverer.error().message;
+    std::vector<store::Job> jobs(3);
+    for (int i = 0; i < 3; ++i) {
+        jobs[i].id = i + 1;
+        jobs[i].kind = "upsert_deal";
+        jobs[i].payload = json::serialize(json::object{
+            {"id", "order-" + std::to_string(i)},
+            {"title", "Заказ"},
+            {"counterparty", json::object{{"id", "cp-" + std::to_string(i)}, {"name", "К"}, {"inn", std::to_string(7700000000LL + i * 13)}}},
+            {"assigned_by_id", i == 1 ? 99 : 1},
+            {"lines", json::array{json::object{{"name", "Болт"}, {"price", "1.00"}, {"quantity", "1"}}}}});
+    }
+    auto statuses = (*deliverer)->DeliverBatch(jobs);
+    ASSERT_EQ(statuses.size(), 3u);
+    EXPECT_TRUE(statuses[0]) << statuses[0].error().message;
+    EXPECT_TRUE(statuses[2]) << statuses[2].error().message;
+    ASSERT_FALSE(statuses[1]);
+    EXPECT_EQ(statuses[1].error().error_class, ErrorClass::kPermanent) << statuses[1].error().message;
+    EXPECT_NE(statuses[1].error().message.find("order order-1"), std::string::npos) << statuses[1].error().message;
+    EXPECT_NE(statuses[1].error().message.find("INVALID_CREDENTIALS"), std::string::npos)
+        << statuses[1].error().message;
+    auto const deals = Table("deals");
+    ASSERT_EQ(deals.size(), 2u);
+    EXPECT_EQ(deals[0].at("ORIGIN_ID"), "order-0");
+    EXPECT_EQ(deals[1].at("ORIGIN_ID"), "order-2");
+}
+
+TEST_F(Bitrix24Emulator, MergedCompaniesAreFoundThroughTheSurvivorsRequisite) {
+    Start();
+    CrmWriter writer(*client_, DefaultPipeline());
+    std::vector<Order> orders{OrderOf("order-a", CounterpartyOf(1)), OrderOf("order-b", CounterpartyOf(2))};
+    auto first = writer.EnsureDeals(orders);
+    ASSERT_TRUE(first[0] && first[1]);
+    // A manager merges company B into A: B's requisite and deal move to A, B is deleted.
+    auto const a = first[0]->company_id;
+    auto const b = first[1]->company_id;
+    auto const requisite_b = IdOf(Table("requisites")[1].at("ID"));
+    ASSERT_TRUE(client_->Call("crm.requisite.update",
+                              json::object{{"id", requisite_b}, {"fields", json::object{{"ENTITY_ID", a}}}}));
+    ASSERT_TRUE(client_->Call("crm.deal.update",
+                              json::object{{"id", first[1]->deal_id}, {"fields", json::object{{"COMPANY_ID", a}}}}));
+    ASSERT_TRUE(client_->Call("crm.company.delete", json::object{{"id", b}}));
+
+    std::vector<Order> later{OrderOf("order-b", CounterpartyOf(2)), OrderOf("order-b2", CounterpartyOf(2))};
+    auto second = writer.EnsureDeals(later);
+    ASSERT_TRUE(second[0]) << second[0].error().message;
+    ASSERT_TRUE(second[1]) << second[1].error().message;
+    EXPECT_EQ(second[0]->deal_id, first[1]->deal_id);
+    EXPECT_EQ(second[0]->company_id, a);
+    EXPECT_EQ(second[1]->company_id, a);
+    EXPECT_EQ(Table("companies").size(), 1u) << "the merged-away company is not re-created";
+    EXPECT_EQ(Table("requisites").size(), 2u);
+    auto const deals = Table("deals");
+    ASSERT_EQ(deals.size(), 3u);
+    EXPECT_EQ(IdOf(deals[2].at("COMPANY_ID")), a);
+}
+
+class NoStageChanges final : public EventSink {
+public:
+    Status OnStageChange(store::Transaction&, StageChange const&) override { return {}; }
+};
+
+TEST_F(Bitrix24Emulator, DealsWeCreateAreRecordedAtTheirStageSoTheirEchoIsOurs) {
+    Start();
+    auto db = store::Database::Open(dir_ / "b2b.db");
+    ASSERT_TRUE(db) << db.error().message;
+    EventInbox inbox(**db, SystemClock::Instance());
+    NoStageChanges sink;
+    StageTracker tracker(*client_, **db, inbox, sink, SystemClock::Instance());
+    auto deliverer = Bitrix24Deliverer::Create(*client_, PipelineConfig{"Опт", {}});
+    ASSERT_TRUE(deliverer) << deliverer.error().message;
+    (*deliverer)->RecordOwnStagesWith(&tracker);
+    std::vector<store::Job> jobs(1);
+    jobs[0].id = 1;
+    jobs[0].kind = "upsert_deal";
+    jobs[0].payload = R"({"id":"o-1","counterparty":{"id":"cp-1","name":"Y","inn":"7701234567"},)"
+                      R"("lines":[{"name":"Болт","price":"10.50","quantity":"4"}]})";
+    auto statuses = (*deliverer)->DeliverBatch(jobs);
+    ASSERT_TRUE(statuses[0]) << statuses[0].error().message;
+    auto const deal = Table("deals").at(0).as_object();
+    auto const seen = tracker.LastSeen(IdOf(deal.at("ID")));
+    ASSERT_TRUE(seen) << seen.error().message;
+    ASSERT_TRUE(seen->has_value()) << "recorded when the deliverer created it";
+    EXPECT_EQ((*seen)->stage_id, std::string(deal.at("STAGE_ID").as_string()));
+    EXPECT_EQ((*seen)->category_id, IdOf(deal.at("CATEGORY_ID")));
+}
+
+TEST_F(Bitrix24Emulator, ADealDeletedInThePortalIsCreatedOnceAgainNextTime) {
+    // Without a record of the deal ids we made, "deleted by a manager" and "never made" look the
+    // same to a lookup by ORIGIN_ID: the next upsert makes it again, once, and the others go on.
+    Start();
+    CrmWriter writer(*client_, DefaultPipeline());
+    std::vector<Order> orders{OrderOf("order-1", CounterpartyOf(1)), OrderOf("order-2", CounterpartyOf(1))};
+    auto first = writer.EnsureDeals(orders);
+    ASSERT_TRUE(first[0] && first[1]);
+    ASSERT_TRUE(client_->Call("crm.deal.delete", json::object{{"id", first[0]->deal_id}}));
+    auto second = writer.EnsureDeals(orders);
+    ASSERT_TRUE(second[0]) << second[0].error().message;
+    ASSERT_TRUE(second[1]) << second[1].error().message;
+    EXPECT_TRUE(second[0]->created);
+    EXPECT_NE(second[0]->deal_id, first[0]->deal_id);
+    EXPECT_FALSE(second[1]->created);
+    EXPECT_EQ(second[1]->deal_id, first[1]->deal_id);
+    EXPECT_EQ(second[0]->company_id, first[0]->company_id);
+    EXPECT_EQ(Table("deals").size(), 2u);
+    EXPECT_EQ(Table("companies").size(), 1u);
 }
 
 }  // namespace

@@ -31,8 +31,11 @@ public:
         : base_url_(std::move(base_url)), token_(std::move(token)) {}
     std::string BaseUrl() const override { return base_url_; }
     std::string PortalHost() const override { return "127.0.0.1"; }
-    void Apply(json::object& params) const override { params["auth"] = token_; }
-    Status Refresh() override { return Error::Permanent("test authenticator cannot refresh"); }
+    std::uint64_t Apply(json::object& params) const override {
+        params["auth"] = token_;
+        return 0;
+    }
+    Status Refresh(std::uint64_t) override { return Error::Permanent("test authenticator cannot refresh"); }
     void OnPortalMoved(std::string) override {}
 
 private:

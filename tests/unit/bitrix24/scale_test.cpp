@@ -217,8 +217,10 @@ TEST_F(Bitrix24Scale, TwoThousandOrdersUnderTenPercentFaultsMakeNoDuplicatesAndN
     EXPECT_GT(static_cast<double>(faults) / static_cast<double>(requests), 0.05) << json::serialize(counters);
 
     std::set<std::string> company_origins;
+    std::map<std::string, std::string> company_id_of;  // counterparty -> its company's ID
     for (auto const& c : crm.at("companies").as_array()) {
         company_origins.insert(std::string(c.at("ORIGIN_ID").as_string()));
+        company_id_of[std::string(c.at("ORIGIN_ID").as_string())] = json::serialize(c.at("ID"));
     }
     EXPECT_EQ(crm.at("companies").as_array().size(), static_cast<std::size_t>(kCounterparties));
     EXPECT_EQ(company_origins.size(), static_cast<std::size_t>(kCounterparties));
@@ -236,8 +238,16 @@ TEST_F(Bitrix24Scale, TwoThousandOrdersUnderTenPercentFaultsMakeNoDuplicatesAndN
     auto const& rows = crm.at("product_rows").as_object();
     std::set<std::string> deal_origins;
     std::size_t deals_with_both_rows = 0;
+    std::size_t deals_with_their_company = 0;
     for (auto const& d : deals) {
-        deal_origins.insert(std::string(d.at("ORIGIN_ID").as_string()));
+        std::string const origin(d.at("ORIGIN_ID").as_string());
+        deal_origins.insert(origin);
+        // Company, requisite, deal and rows travel as one $result chain: whatever a fault cut,
+        // each deal must end up with its own counterparty's company.
+        int const order = std::stoi(origin.substr(origin.find('-') + 1));
+        if (json::serialize(d.at("COMPANY_ID")) == company_id_of["cp-" + std::to_string(order % kCounterparties)]) {
+            ++deals_with_their_company;
+        }
         auto const id = json::serialize(d.at("ID"));
         auto const key = id.front() == '"' ? id.substr(1, id.size() - 2) : id;
         if (auto const* r = rows.if_contains(key); r && r->as_array().size() == 2) {
@@ -247,6 +257,7 @@ TEST_F(Bitrix24Scale, TwoThousandOrdersUnderTenPercentFaultsMakeNoDuplicatesAndN
     EXPECT_EQ(deals.size(), static_cast<std::size_t>(kOrders));
     EXPECT_EQ(deal_origins.size(), static_cast<std::size_t>(kOrders));
     EXPECT_EQ(deals_with_both_rows, static_cast<std::size_t>(kOrders));
+    EXPECT_EQ(deals_with_their_company, static_cast<std::size_t>(kOrders));
 }
 
 }  // namespace

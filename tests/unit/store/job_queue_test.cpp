@@ -186,6 +186,33 @@ TEST_F(JobQueueTest, TransientFailureRetriesWithBackoffAndKeepsTheError) {
     (void)a2;
 }
 
+TEST_F(JobQueueTest, DeferUndoesTheClaimsAttemptAndKeepsTheEntityOrder) {
+    auto a = Add("A", "a");
+    auto a2 = Add("A", "a2");
+    auto b = Add("B", "b");
+    ASSERT_EQ(ClaimIds(), (Ids{a, b}));
+    ASSERT_EQ(Get(a).attempts, 1);
+    ASSERT_TRUE(queue_.Defer(Ids{a, b}, milliseconds(5000), "bitrix24: portal unreachable"));
+    for (auto id : {a, b}) {
+        Job j = Get(id);
+        EXPECT_EQ(j.state, JobState::kPending);
+        EXPECT_EQ(j.attempts, 0) << "nothing was attempted";
+        EXPECT_EQ(j.next_at, kStart + 5000);
+        EXPECT_EQ(j.last_error, "bitrix24: portal unreachable");
+    }
+    EXPECT_EQ(ClaimIds(), Ids{}) << "a2 still waits behind a";
+    // Many deferrals never make a job dead (max_attempts is 3).
+    for (int round = 0; round < 5; ++round) {
+        clock_.Advance(milliseconds(5000));
+        ASSERT_EQ(ClaimIds(), (Ids{a, b}));
+        ASSERT_TRUE(queue_.Defer(Ids{a, b}, milliseconds(5000), "bitrix24: portal unreachable"));
+    }
+    EXPECT_EQ(Get(a).attempts, 0);
+    // Only inflight jobs are deferred: a pending job is left alone.
+    ASSERT_TRUE(queue_.Defer(Ids{a2}, milliseconds(99000), "x"));
+    EXPECT_EQ(Get(a2).next_at, kStart);
+}
+
 TEST_F(JobQueueTest, RetryAfterHintIsTheMinimumDelay) {
     auto a = Add("A", "a");
     ASSERT_EQ(ClaimIds(), Ids{a});

@@ -346,5 +346,91 @@ TEST_F(DispatcherTest, StopAfterGraceCancelsAndLeavesTheJobForRecovery) {
     EXPECT_EQ(Metrics().find("b2b_jobs{"), std::string::npos);
 }
 
+// A target that can be switched off, as the bitrix24 gate is while the portal is unreachable.
+class GatedDeliverer final : public Deliverer {
+public:
+    using Script = std::function<Status(Job const&, GatedDeliverer&)>;
+    explicit GatedDeliverer(Script script) : script_(std::move(script)) {}
+
+    std::vector<Status> DeliverBatch(std::span<Job const> jobs) override {
+        std::vector<Status> out;
+        for (auto const& j : jobs) {
+            delivered_++;
+            out.push_back(script_(j, *this));
+        }
+        return out;
+    }
+    std::optional<Unavailable> Availability() const override {
+        if (closed_.load()) {
+            return Unavailable{"portal unreachable", milliseconds(1000)};
+        }
+        return std::nullopt;
+    }
+    void SetClosed(bool closed) { closed_ = closed; }
+    int delivered() const { return delivered_.load(); }
+
+private:
+    Script script_;
+    std::atomic<bool> closed_{false};
+    std::atomic<int> delivered_{0};
+};
+
+std::uint64_t CounterValue(std::string const& metrics, std::string const& series) {
+    auto const at = metrics.find("\n" + series + " ");
+    return at == std::string::npos ? 0 : std::stoull(metrics.substr(at + series.size() + 2));
+}
+
+TEST_F(DispatcherTest, JobsOfAnUnavailableTargetWaitWithoutSpendingAttempts) {
+    auto ids = Enqueue({{"t", "order:1"}, {"t", "order:2"}, {"t", "order:3"}});
+    auto deliverer = std::make_shared<GatedDeliverer>([](Job const&, GatedDeliverer&) { return Status{}; });
+    deliverer->SetClosed(true);
+    Dispatcher d(queue_, DispatcherOptions{.workers = 2, .poll_interval = milliseconds(5)}, registry_);
+    d.Register("t", deliverer);
+    d.Start();
+    // Many more rounds than max_attempts (3): without the gate every job would be dead by now.
+    for (std::uint64_t round = 1; round <= 5; ++round) {
+        ASSERT_TRUE(WaitUntil([&] {
+            return CounterValue(Metrics(), R"(b2b_job_deferrals_total{target="t"})") == 3 * round;
+        })) << Metrics();
+        for (auto id : ids) {
+            Job j = Get(id);
+            EXPECT_EQ(j.state, JobState::kPending);
+            EXPECT_EQ(j.attempts, 0);
+            EXPECT_EQ(j.last_error, "portal unreachable");
+            EXPECT_EQ(j.next_at, clock_.NowMillis() + 1000) << "due again after the deliverer's retry_after";
+        }
+        clock_.Advance(milliseconds(1000));
+    }
+    EXPECT_EQ(deliverer->delivered(), 0);
+    deliverer->SetClosed(false);
+    ASSERT_TRUE(WaitUntil([&] { return Stats().done == 3; }));
+    d.Stop(milliseconds(10000));
+    for (auto id : ids) {
+        EXPECT_EQ(Get(id).attempts, 1);
+    }
+    EXPECT_EQ(Stats().dead, 0);
+}
+
+TEST_F(DispatcherTest, TransientFailuresOfTheBatchThatFoundTheTargetGoneAreDeferred) {
+    auto ids = Enqueue({{"t", "order:1"}, {"t", "order:2"}});
+    auto deliverer = std::make_shared<GatedDeliverer>([](Job const& job, GatedDeliverer& self) {
+        if (job.entity_key == "order:2") {
+            return Status(Error::Permanent("400 bad INN"));  // not the outage's fault: dead as usual
+        }
+        self.SetClosed(true);  // connection refused: the portal went away under this batch
+        return Status(Error::Transient("connect refused"));
+    });
+    Dispatcher d(queue_, DispatcherOptions{.workers = 1, .batch_size = 8, .poll_interval = milliseconds(5)},
+                 registry_);
+    d.Register("t", deliverer);
+    d.Start();
+    ASSERT_TRUE(WaitUntil([&] { return Stats().dead == 1 && Get(ids[0]).state == JobState::kPending; }));
+    d.Stop(milliseconds(10000));
+    EXPECT_EQ(Get(ids[0]).attempts, 0) << "a job the outage failed keeps its attempt";
+    EXPECT_EQ(Get(ids[1]).attempts, 1);
+    EXPECT_EQ(CounterValue(Metrics(), R"(b2b_job_deferrals_total{target="t"})"), 1u);
+    EXPECT_EQ(CounterValue(Metrics(), R"(b2b_job_deliveries_total{target="t",result="transient"})"), 0u);
+}
+
 }  // namespace
 }  // namespace b2b::sync

@@ -87,5 +87,23 @@ TEST_F(EmulatorTest, OAuthTokensExpireAndRefreshTokensRotate) {
     EXPECT_EQ(Get("/rest/crm.company.list?auth=garbage").status, 401u);
 }
 
+TEST_F(EmulatorTest, RevokedAppLosesEveryTokenAndRefreshesAreCounted) {
+    auto pair = Control("oauth/install").json;
+    std::string access(At(pair, "access_token").as_string());
+    std::string refresh_url = "/oauth/token/?grant_type=refresh_token&client_id=local.emu0client"
+                              "&client_secret=emu-client-secret&refresh_token=";
+    auto renewed = Get(refresh_url + std::string(At(pair, "refresh_token").as_string()));
+    ASSERT_EQ(renewed.status, 200u) << renewed.body;
+    Control("oauth/revoke");
+    EXPECT_EQ(Get("/rest/crm.company.list?auth=" + std::string(At(renewed.json, "access_token").as_string())).status,
+              401u);
+    auto refused = Get(refresh_url + std::string(At(renewed.json, "refresh_token").as_string()));
+    EXPECT_EQ(refused.status, 400u);
+    EXPECT_EQ(At(refused.json, "error"), json::value("invalid_grant"));
+    auto const state = Get("/_emulator/state").json;
+    EXPECT_EQ(At(At(state, "counters"), "oauth_refresh_grants"), json::value(1));
+    EXPECT_EQ(At(At(state, "counters"), "oauth_refresh_rejected"), json::value(1));
+}
+
 }  // namespace
 }  // namespace b2b::emu::bitrix24::test
