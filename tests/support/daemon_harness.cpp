@@ -37,7 +37,9 @@ std::string DaemonHarness::DefaultConfig(std::string const& targets_yaml, std::s
         "  poll_interval: 100ms\n"
         "  backoff: {initial: 20ms, multiplier: 2.0, max: 500ms, jitter: 0.2}\n"
         "shutdown:\n"
-        "  grace: 5s\n";
+        "  grace: 5s\n"
+        "mappings:\n"
+        "  dir: \"" B2B_SOURCE_DIR "/mappings/default\"\n";
     if (!targets_yaml.empty()) {
         yaml += "targets:\n" + targets_yaml;
     }
