@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-system1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcurl4-openssl-dev libpugixml-dev libsqlite3-dev sqlite3 libyaml-cpp-dev
+  libcurl4-openssl-dev libssl-dev libpugixml-dev libsqlite3-dev sqlite3 libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev
   libspdlog-dev libfmt-dev libcli11-dev libzip-dev
   systemd curl python3
