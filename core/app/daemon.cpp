@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -19,7 +20,9 @@
 #include "core/app/admin_routes.hpp"
 #include "core/app/bitrix24_wiring.hpp"
 #include "core/app/config_reload.hpp"
+#include "core/app/flows_wiring.hpp"
 #include "core/app/instance_lock.hpp"
+#include "core/app/mappings_holder.hpp"
 #include "core/app/process_metrics.hpp"
 #include "core/app/systemd_notifier.hpp"
 #include "core/app/version.hpp"
@@ -126,11 +129,33 @@ std::string Bitrix24Summary(config::Bitrix24Config const& c) {
     return "events off";
 }
 
+/// What 1C's `type=sale&mode=info` lists: the site status letters of the mappings' statuses table,
+/// each named by its 1C status text, so 1C's status form offers exactly the statuses b2bsync maps.
+onec::OneCExchangeOptions WithSaleInfo(onec::OneCExchangeOptions options,
+                                       std::shared_ptr<mapping::MappingSet const> const& mappings) {
+    auto const* table = mappings ? mappings->FindTable("statuses") : nullptr;
+    if (table == nullptr || !table->HasColumn("site")) {
+        return options;
+    }
+    std::set<std::string> seen;
+    for (auto const& row : table->rows) {
+        auto const letter = row.cells.find("site");
+        if (letter == row.cells.end() || letter->second.empty() || !seen.insert(letter->second).second) {
+            continue;
+        }
+        auto const name = row.cells.find("onec");
+        options.sale_info.statuses.push_back(
+            {letter->second, name != row.cells.end() ? name->second : letter->second});
+    }
+    return options;
+}
+
 /// Owns everything that runs; built by Start(), torn down in reverse order by the destructor.
 class Daemon {
 public:
-    Daemon(config::AppConfig config, std::filesystem::path config_file)
-        : config_(std::move(config)), config_file_(std::move(config_file)) {}
+    Daemon(config::AppConfig config, std::filesystem::path config_file,
+           std::shared_ptr<mapping::MappingSet const> mappings)
+        : config_(std::move(config)), config_file_(std::move(config_file)), mappings_(std::move(mappings)) {}
 
     ~Daemon() {
         if (dispatcher_stopper_.joinable()) {
@@ -155,6 +180,8 @@ private:
 
     config::AppConfig config_;
     std::filesystem::path config_file_;
+    /// The one accessor of the current mapping set for everything the daemon runs.
+    MappingsHolder mappings_;
     SystemdNotifier notifier_;
 
     asio::io_context ioc_{1};
@@ -168,6 +195,8 @@ private:
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<store::JobQueue> queue_;
     // Before dispatcher_: its deliverer is used by dispatcher workers until the dispatcher is destroyed.
+    // flows_ before bitrix24_: the Bitrix24 stage tracker hands changes to the flows until it is gone.
+    std::unique_ptr<FlowsWiring> flows_;
     std::unique_ptr<Bitrix24Wiring> bitrix24_;
     std::unique_ptr<sync::Dispatcher> dispatcher_;
     std::map<std::string, std::shared_ptr<webhook::WebhookDeliverer>> webhooks_;
@@ -223,7 +252,7 @@ Status Daemon::Start() {
         webhooks_[name] = deliverer;
         dispatcher_->Register(name, deliverer);
     }
-    if (!config_.bitrix24.webhook_url.Reveal().empty()) {
+    if (config::Bitrix24Enabled(config_.bitrix24)) {
         auto wiring = Bitrix24Wiring::Create(config_.bitrix24, Bitrix24Context{ioc_, pool_, *db_, registry_});
         if (!wiring) {
             // Unknown pipeline/stage or a webhook the portal refuses: restarting cannot help.
@@ -232,6 +261,15 @@ Status Daemon::Start() {
         }
         bitrix24_ = std::move(*wiring);
         dispatcher_->Register(Bitrix24Wiring::kTarget, bitrix24_->deliverer());
+    }
+    flows_ = std::make_unique<FlowsWiring>(
+        config_.site, FlowsWiring::Context{*db_, *queue_, SystemClock::Instance(), registry_,
+                                           [this] { return mappings_.Current(); }});
+    flows_->Register(*dispatcher_);
+    if (bitrix24_) {
+        // A manager's stage move reaches the flows (1C's feed, the site) in the tracker's transaction.
+        bitrix24_->ForwardStageChanges(&flows_->stage_intake());
+        flows_->SetStageNames([wiring = bitrix24_.get()](std::string const& id) { return wiring->StageName(id); });
     }
     AddProcessMetrics(registry_, config_.instance);
     ReloadCounter("ok");
@@ -256,13 +294,15 @@ Status Daemon::Start() {
         }
         // Parsing and landing block on SQLite and disk: they run on the pool, never on the loop.
         onec_endpoint_ = std::make_unique<onec::OneCExchangeEndpoint>(
-            ToExchangeOptions(config_.onec), *db_, SystemClock::Instance(), registry_, pool_.get_executor(),
+            WithSaleInfo(ToExchangeOptions(config_.onec), mappings_.Current()), *db_, SystemClock::Instance(),
+            registry_, pool_.get_executor(),
             onec::MakeLandingSinkFactory(*db_, SystemClock::Instance()));
         onec_endpoint_->Register(public_router);
     }
     if (bitrix24_) {
         bitrix24_->RegisterRoutes(public_router);
     }
+    flows_->RegisterRoutes(public_router);
     public_server_ = std::make_unique<http::Server>(
         ioc_.get_executor(), ToServerOptions("public", config_.server.listen, config_.server),
         std::move(public_router), registry_);
@@ -277,6 +317,7 @@ Status Daemon::Start() {
     if (bitrix24_) {
         bitrix24_->Start();
     }
+    flows_->Start();
     log::Info(kComponent, "serving",
               {{"version", kVersion},
                {"instance", config_.instance},
@@ -382,7 +423,23 @@ void Daemon::Reload() {
         notifier_.Ready();
         return;
     }
+    // Config and mappings are one unit: a bad mapping keeps both as they are.
+    std::vector<std::string> mapping_problems;
+    auto fresh_mappings = CompileMappings(outcome.config->mappings.dir, mapping_problems);
+    if (!fresh_mappings) {
+        for (auto const& p : mapping_problems) {
+            log::Error("mappings", "reload rejected", {{"problem", p}});
+        }
+        log::Warn("config", "keeping the running configuration and mappings",
+                  {{"problems", static_cast<int>(mapping_problems.size())}});
+        ReloadCounter("rejected").Inc();
+        notifier_.Ready();
+        return;
+    }
     config::AppConfig fresh = std::move(*outcome.config);
+    mappings_.Replace(std::move(fresh_mappings));
+    config_.mappings = fresh.mappings;
+    log::Info("mappings", "reloaded", {{"dir", config_.mappings.dir.string()}});
     for (auto const& key : RestartRequiredChanges(config_, fresh)) {
         log::Warn("config", "changed key needs a restart to take effect; keeping the running value",
                   {{"key", key}});
@@ -416,6 +473,7 @@ void Daemon::BeginStop(char const* reason) {
     // Dispatcher::Stop blocks (it joins workers), so it runs off the event loop, which keeps
     // answering the watchdog and the draining connections meanwhile.
     dispatcher_stopper_ = std::thread([this] {
+        flows_->Stop();  // joins the site poller (bounded by site.timeout) and the pump: off the loop
         bool const clean = dispatcher_->Stop(config_.shutdown.grace);
         asio::post(ioc_, [this, clean] {
             if (!clean) {
@@ -506,9 +564,46 @@ std::vector<std::string> CrossKeyProblems(config::AppConfig const& c, std::files
         problems.push_back(file.string() + ": onec.enabled is true but onec.password is empty (use file:onec_password)");
     }
     auto const& b24 = c.bitrix24;
-    bool const b24_on = !b24.webhook_url.Reveal().empty();
+    bool const b24_on = config::Bitrix24Enabled(b24);
     if (!b24_on && b24.events.mode != config::Bitrix24EventsMode::kOff) {
         problems.push_back(file.string() + ": bitrix24.events.mode is not off but bitrix24.webhook_url is empty");
+    }
+    if (b24.auth == config::Bitrix24AuthMode::kOAuth) {
+        for (auto const& [key, empty] : {std::pair{"portal_url", b24.oauth.portal_url.empty()},
+                                         std::pair{"client_id", b24.oauth.client_id.empty()},
+                                         std::pair{"client_secret", b24.oauth.client_secret.Reveal().empty()}}) {
+            if (empty) {
+                problems.push_back(file.string() + ": bitrix24.auth is oauth but bitrix24.oauth." + key + " is empty");
+            }
+        }
+        if (!b24.webhook_url.Reveal().empty()) {
+            problems.push_back(file.string() + ": bitrix24.auth is oauth but bitrix24.webhook_url is set; keep one");
+        }
+    }
+    if (b24_on && b24.auth == config::Bitrix24AuthMode::kWebhook &&
+        b24.events.mode == config::Bitrix24EventsMode::kOffline) {
+        // event.offline.* work only in application context (bitrix24.md §1.1, §7).
+        problems.push_back(file.string() +
+                           ": bitrix24.events.mode offline needs bitrix24.auth: oauth (the portal refuses offline "
+                           "events to webhooks)");
+    }
+    auto const& site = c.site;
+    if (site.mode == config::SiteMode::kExchange) {
+        for (auto const& [key, empty] : {std::pair{"url", site.url.empty()}, std::pair{"user", site.user.empty()},
+                                         std::pair{"password", site.password.Reveal().empty()}}) {
+            if (empty) {
+                problems.push_back(file.string() + ": site.mode is exchange but site." + key + " is empty");
+            }
+        }
+    }
+    if (site.mode == config::SiteMode::kWebhook && site.webhook_secret.Reveal().empty()) {
+        problems.push_back(file.string() + ": site.mode is webhook but site.webhook_secret is empty (use file:NAME)");
+    }
+    for (char const* target : {"flows", "site"}) {
+        if (c.targets.contains(target)) {
+            problems.push_back(file.string() + ": targets." + target +
+                               " clashes with a target of b2bsync's own; rename the webhook target");
+        }
     }
     if (b24_on && c.targets.contains("bitrix24")) {
         problems.push_back(file.string() +
@@ -548,6 +643,15 @@ int CheckConfig(std::filesystem::path const& file, std::ostream& out, std::ostre
         err << problems.size() << " problem(s) in " << file.string() << "\n";
         return kExitConfig;
     }
+    std::vector<std::string> mapping_problems;
+    if (!CompileMappings(outcome.config->mappings.dir, mapping_problems)) {
+        for (auto const& p : mapping_problems) {
+            err << p << "\n";
+        }
+        err << mapping_problems.size() << " problem(s) in the mappings in " << outcome.config->mappings.dir.string()
+            << "\n";
+        return kExitConfig;
+    }
     out << file.string() << ": ok\n";
     return kExitOk;
 }
@@ -569,8 +673,20 @@ int RunDaemon(std::filesystem::path const& config_file) {
         std::cerr << "b2bsync: " << problems.size() << " problem(s) in " << config_file.string() << "; not starting\n";
         return kExitConfig;
     }
+    std::vector<std::string> mapping_problems;
+    auto mappings = CompileMappings(outcome.config->mappings.dir, mapping_problems);
+    if (!mappings) {
+        for (auto const& p : mapping_problems) {
+            std::cerr << p << "\n";
+        }
+        std::cerr << "b2bsync: " << mapping_problems.size() << " problem(s) in the mappings in "
+                  << outcome.config->mappings.dir.string() << "; not starting\n";
+        return kExitConfig;
+    }
     log::Init(outcome.config->log.level);
-    Daemon daemon(std::move(*outcome.config), config_file);
+    log::Info("mappings", "compiled", {{"dir", outcome.config->mappings.dir.string()},
+                                       {"mappings", static_cast<int>(mappings->MappingNames().size())}});
+    Daemon daemon(std::move(*outcome.config), config_file, std::move(mappings));
     return daemon.Run();
 }
 

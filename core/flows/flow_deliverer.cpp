@@ -1,0 +1,452 @@
+#include "core/flows/flow_deliverer.hpp"
+
+#include <boost/json.hpp>
+
+#include "connectors/onec/order_feed.hpp"
+#include "core/flows/cml_order_convert.hpp"
+#include "core/flows/flow_jobs.hpp"
+#include "core/flows/onec_rows.hpp"
+#include "core/flows/order_json.hpp"
+#include "core/flows/outbound_payloads.hpp"
+#include "core/store/order_repository.hpp"
+#include "core/store/repositories.hpp"
+#include "core/util/log.hpp"
+
+namespace b2b::flows {
+namespace json = boost::json;
+
+namespace {
+
+// The stage a new site order starts in when the site sent no status letter.
+constexpr char const* kNewOrderLetter = "N";
+constexpr char const* kCancelledStage = "cancelled";
+
+std::string PayloadMember(std::string_view payload, char const* key, Status& error) {
+    boost::system::error_code ec;
+    json::value value = json::parse(payload, ec);
+    if (ec || !value.is_object() || !value.as_object().contains(key)) {
+        error = Error::Permanent(std::string("flow job payload: no \"") + key + "\"");
+        return {};
+    }
+    auto const& member = value.as_object().at(key);
+    if (member.is_string()) {
+        return std::string(member.as_string());
+    }
+    if (member.is_int64()) {
+        return std::to_string(member.as_int64());
+    }
+    error = Error::Permanent(std::string("flow job payload: \"") + key + "\" must be a string or integer");
+    return {};
+}
+
+/// One audit entry per canonical field that differs, named as the mappings name them.
+struct FieldChange {
+    char const* field;
+    std::string old_value, new_value;
+};
+
+std::vector<FieldChange> Differences(Order const& before, Order const& after) {
+    std::vector<FieldChange> changes;
+    auto add = [&](char const* field, std::string a, std::string b) {
+        if (a != b) {
+            changes.push_back({field, std::move(a), std::move(b)});
+        }
+    };
+    add("stage", before.stage, after.stage);
+    add("total", before.total.ToString(), after.total.ToString());
+    add("lines", std::to_string(before.lines.size()) + " lines", std::to_string(after.lines.size()) + " lines");
+    add("payment", std::string(ToString(before.payment)), std::string(ToString(after.payment)));
+    add("shipment", std::string(ToString(before.shipment)), std::string(ToString(after.shipment)));
+    add("cancelled", before.cancelled ? "true" : "false", after.cancelled ? "true" : "false");
+    add("onec_number", before.onec_number, after.onec_number);
+    add("onec_status", before.onec_status, after.onec_status);
+    add("comment", before.comment, after.comment);
+    add("buyer", before.buyer.inn + "/" + before.buyer.kpp, after.buyer.inn + "/" + after.buyer.kpp);
+    return changes;
+}
+
+}  // namespace
+
+struct FlowDeliverer::Impl {
+    store::Database& db;
+    Clock const& clock;
+    store::JobQueue& queue;
+    MappingsProvider mappings;
+    store::LinkRepository links;
+    store::AuditLog audit;
+    store::OrderRepository orders;
+    onec::OrderFeed feed;
+
+    Impl(store::Database& d, Clock const& c, store::JobQueue& q, MappingsProvider m)
+        : db(d), clock(c), queue(q), mappings(std::move(m)), links(c), audit(c), orders(c), feed(d, c) {}
+
+    std::shared_ptr<mapping::MappingSet const> Mappings() {
+        auto set = mappings ? mappings() : nullptr;
+        return set;
+    }
+
+    Status Enqueue(store::Transaction& tx, char const* target, std::string entity, char const* kind,
+                   std::string payload, std::string key) {
+        auto result = queue.Enqueue(tx, store::NewJob{target, std::move(entity), kind, std::move(payload),
+                                                      std::move(key)});
+        if (!result) {
+            return result.error();
+        }
+        return {};
+    }
+
+    Status Audit(store::Transaction& tx, std::string const& order_id, std::string const& system,
+                 std::vector<FieldChange> const& changes, std::string const& reason) {
+        for (auto const& change : changes) {
+            store::AuditEntry entry{.actor = system, .system = system, .entity_kind = kOrderKind,
+                                    .entity_id = order_id, .field = change.field,
+                                    .old_value = change.old_value, .new_value = change.new_value,
+                                    .reason = reason};
+            if (auto status = audit.Append(tx, entry); !status) {
+                return status;
+            }
+        }
+        return {};
+    }
+
+    /// Saves the order and, when it changed, enqueues what the other systems need to hear:
+    /// `to_bitrix24`, `to_onec` and `to_site` say which of them (never the one it came from).
+    Status SaveAndPropagate(store::Transaction& tx, Order const& order, onec::CmlDocument const& site_document,
+                            mapping::MappingSet const& set, bool to_bitrix24, bool to_onec, bool to_site) {
+        if (auto valid = Validate(order); !valid) {
+            return valid;
+        }
+        auto version = orders.Save(tx, store::StoredOrder{.id = order.id.value(), .number = order.number,
+                                                          .stage = order.stage, .document = EncodeOrder(order)});
+        if (!version) {
+            return version.error();
+        }
+        std::string const v = std::to_string(*version);
+        if (to_bitrix24) {
+            auto payload = DealPayload(order, set);
+            if (!payload) {
+                return payload.error();
+            }
+            if (auto st = Enqueue(tx, kBitrix24Target, order.id.value(), "upsert_deal", std::move(*payload),
+                                  order.id.value() + ":deal:v" + v);
+                !st) {
+                return st;
+            }
+        }
+        if (to_onec) {
+            auto document = OnecOrderDocument(order, site_document, set);
+            if (!document) {
+                return document.error();
+            }
+            if (auto queued = feed.Queue(tx, *document); !queued) {
+                return queued.error();
+            }
+        }
+        if (to_site && !order.site_id.value().empty()) {
+            auto document = SiteStatusDocument(order, site_document, set);
+            if (!document) {
+                return document.error();
+            }
+            if (auto st = Enqueue(tx, kSiteTarget, order.id.value(), kSiteOrderStatus,
+                                  onec::EncodeOrderDocument(*document), order.id.value() + ":site:v" + v);
+                !st) {
+                return st;
+            }
+        }
+        return {};
+    }
+
+    Result<std::string> StageFor(mapping::MappingSet const& set, char const* column, std::string const& value) {
+        return set.Lookup("statuses", column, value, "stage");
+    }
+
+    /// The document the site sent for this order (kept with the order's 1C feed entry), or a
+    /// minimal one built from the order.
+    Result<onec::CmlDocument> SiteDocumentOf(store::Transaction& tx, Order const& order) {
+        auto stored = ReadFeedDocument(tx, order.site_id.value());
+        if (!stored) {
+            return stored.error();
+        }
+        if (*stored) {
+            return onec::DecodeOrderDocument(**stored);
+        }
+        onec::CmlDocument document;
+        document.id = order.site_id.value();
+        document.number = order.number;
+        return document;
+    }
+
+    // ---- flow 1: a new or changed order from the site ------------------------------------------
+    Status SiteOrder(store::Job const& job) {
+        auto document = onec::DecodeOrderDocument(job.payload);
+        if (!document) {
+            return document.error();
+        }
+        auto set = Mappings();
+        if (!set) {
+            return Error::Transient("mappings are not loaded yet");
+        }
+        auto tx = store::Transaction::Begin(db, "flow: site order");
+        if (!tx) {
+            return tx.error();
+        }
+        auto known = links.FindCanonical(**tx, kOrderKind, "site", document->id);
+        if (!known) {
+            return known.error();
+        }
+        std::string const id = known->value_or("order-" + document->id);
+        auto incoming = OrderFromCml(*document, id);
+        if (!incoming) {
+            return incoming.error();
+        }
+        auto stored = orders.Find(**tx, id);
+        if (!stored) {
+            return stored.error();
+        }
+        Order order = std::move(*incoming);
+        if (!*stored) {
+            std::string letter = SiteStatusLetter(*document);
+            auto stage = StageFor(*set, "site", letter.empty() ? kNewOrderLetter : letter);
+            if (!stage) {
+                return stage.error().WithContext("order " + order.number);
+            }
+            order.stage = order.cancelled ? kCancelledStage : *stage;
+        } else {
+            auto previous = DecodeOrder((*stored)->document);
+            if (!previous) {
+                return previous.error();
+            }
+            // The site owns what the buyer ordered; 1C and Bitrix24 own the stage, 1C's number
+            // and status, shipment (mappings: owner). Payment only moves forward.
+            order.stage = order.cancelled ? kCancelledStage : previous->stage;
+            order.onec_number = previous->onec_number;
+            order.onec_status = previous->onec_status;
+            order.shipment = previous->shipment;
+            order.payment = std::max(order.payment, previous->payment);
+            if (auto st = Audit(**tx, id, "site", Differences(*previous, order), "order changed on the site"); !st) {
+                return st;
+            }
+        }
+        if (auto st = links.Put(**tx, kOrderKind, id, "site", document->id); !st) {
+            return st;
+        }
+        if (auto st = SaveAndPropagate(**tx, order, *document, *set, true, true, false); !st) {
+            return st.error().WithContext("order " + order.number);
+        }
+        return (*tx)->Commit();
+    }
+
+    // ---- flow 3: 1C changed an order (posted, paid, shipped, status, number) --------------------
+    Status OnecDocument(store::Job const& job) {
+        Status bad;
+        std::string const onec_id = PayloadMember(job.payload, "onec_id", bad);
+        if (!bad) {
+            return bad;
+        }
+        auto set = Mappings();
+        if (!set) {
+            return Error::Transient("mappings are not loaded yet");
+        }
+        auto tx = store::Transaction::Begin(db, "flow: 1C document");
+        if (!tx) {
+            return tx.error();
+        }
+        auto row = ReadOnecDocument(**tx, onec_id);
+        if (!row) {
+            return row.error();
+        }
+        if (!*row || (*row)->operation != "Заказ товара") {
+            return (*tx)->Commit();  // not an order (or gone): invoices and the like are documents of the order
+        }
+        auto const& update = **row;
+        // 1C keeps the site's Ид for orders it got from the site; its own orders have their own.
+        auto known = links.FindCanonical(**tx, kOrderKind, "onec", onec_id);
+        if (known && !*known) {
+            known = links.FindCanonical(**tx, kOrderKind, "site", onec_id);
+        }
+        if (!known) {
+            return known.error();
+        }
+        if (!*known) {
+            log::Info("flows", "1C order not from the site: ignored", {{"onec_id", onec_id}, {"number", update.number}});
+            return (*tx)->Commit();
+        }
+        auto stored = orders.Find(**tx, **known);
+        if (!stored) {
+            return stored.error();
+        }
+        if (!*stored) {
+            return Error::Transient("order " + **known + " is linked but not stored yet");
+        }
+        auto previous = DecodeOrder((*stored)->document);
+        if (!previous) {
+            return previous.error();
+        }
+        Order order = *previous;
+        if (!update.onec_number.empty()) {
+            order.onec_number = update.onec_number;
+        }
+        if (update.paid.value_or(false)) {
+            order.payment = PaymentState::kPaid;
+        }
+        if (update.shipped.value_or(false)) {
+            order.shipment = ShipmentState::kShipped;
+        }
+        if (update.cancelled.value_or(false) || update.marked_deleted.value_or(false)) {
+            order.cancelled = true;
+            order.stage = kCancelledStage;
+        }
+        if (!update.status.empty()) {
+            // 1C's status text is kept and shown, but the stage is the managers' (deal.yaml owner:
+            // STAGE_ID bitrix24): 1C's own workflow does not move deals behind their back. A status
+            // with no row in the statuses table is still an error, so a 1C status the mappings do
+            // not know is reported instead of silently ignored.
+            if (auto known = StageFor(*set, "onec", update.status); !known) {
+                return known.error().WithContext("1C order " + update.number);
+            }
+            order.onec_status = update.status;
+        }
+        if (auto st = links.Put(**tx, kOrderKind, order.id.value(), "onec", onec_id); !st) {
+            return st;
+        }
+        auto changes = Differences(*previous, order);
+        if (changes.empty()) {
+            return (*tx)->Commit();
+        }
+        if (auto st = Audit(**tx, order.id.value(), "onec", changes, "1C document " + update.number); !st) {
+            return st;
+        }
+        auto site_document = SiteDocumentOf(**tx, order);
+        if (!site_document) {
+            return site_document.error();
+        }
+        if (auto st = SaveAndPropagate(**tx, order, *site_document, *set, true, false, true); !st) {
+            return st.error().WithContext("order " + order.number);
+        }
+        return (*tx)->Commit();
+    }
+
+    // ---- flow 4: a manager moved the deal in Bitrix24 -------------------------------------------
+    Status DealStage(store::Job const& job) {
+        Status bad;
+        std::string const deal_id = PayloadMember(job.payload, "deal_id", bad);
+        std::string const stage_name = bad ? PayloadMember(job.payload, "stage_name", bad) : std::string();
+        if (!bad) {
+            return bad;
+        }
+        auto set = Mappings();
+        if (!set) {
+            return Error::Transient("mappings are not loaded yet");
+        }
+        auto tx = store::Transaction::Begin(db, "flow: deal stage");
+        if (!tx) {
+            return tx.error();
+        }
+        auto known = links.FindCanonical(**tx, kOrderKind, "bitrix24", deal_id);
+        if (!known) {
+            return known.error();
+        }
+        if (!*known) {
+            log::Info("flows", "stage change of a deal that is not an order of ours: ignored", {{"deal_id", deal_id}});
+            return (*tx)->Commit();
+        }
+        auto stage = StageFor(*set, "bitrix24", stage_name);
+        if (!stage) {
+            return stage.error().WithContext("deal " + deal_id);
+        }
+        auto stored = orders.Find(**tx, **known);
+        if (!stored) {
+            return stored.error();
+        }
+        if (!*stored) {
+            return Error::Transient("order " + **known + " is linked but not stored yet");
+        }
+        auto previous = DecodeOrder((*stored)->document);
+        if (!previous) {
+            return previous.error();
+        }
+        Order order = *previous;
+        order.stage = *stage;
+        order.cancelled = *stage == kCancelledStage;
+        auto changes = Differences(*previous, order);
+        if (changes.empty()) {
+            return (*tx)->Commit();  // the echo of our own move, or a repeat
+        }
+        if (auto st = Audit(**tx, order.id.value(), "bitrix24", changes, "stage moved in Bitrix24 (deal " + deal_id + ")");
+            !st) {
+            return st;
+        }
+        auto site_document = SiteDocumentOf(**tx, order);
+        if (!site_document) {
+            return site_document.error();
+        }
+        if (auto st = SaveAndPropagate(**tx, order, *site_document, *set, false, true, true); !st) {
+            return st.error().WithContext("order " + order.number);
+        }
+        return (*tx)->Commit();
+    }
+
+    // ---- flow 5: a counterparty from 1C ---------------------------------------------------------
+    Status OnecCounterparty(store::Job const& job) {
+        Status bad;
+        std::string const onec_id = PayloadMember(job.payload, "onec_id", bad);
+        if (!bad) {
+            return bad;
+        }
+        auto tx = store::Transaction::Begin(db, "flow: 1C counterparty");
+        if (!tx) {
+            return tx.error();
+        }
+        auto counterparty = ReadOnecCounterparty(**tx, onec_id);
+        if (!counterparty) {
+            return counterparty.error();
+        }
+        if (!*counterparty) {
+            return (*tx)->Commit();
+        }
+        auto const& c = **counterparty;
+        if (auto st = links.Put(**tx, kCounterpartyKind, c.id.value(), "onec", onec_id); !st) {
+            return st;
+        }
+        std::string payload = CompanyPayload(c);
+        std::string key = c.id.value() + ":company:" + std::to_string(std::hash<std::string>{}(payload));
+        if (auto st = Enqueue(**tx, kBitrix24Target, c.id.value(), "upsert_company", std::move(payload), std::move(key));
+            !st) {
+            return st;
+        }
+        return (*tx)->Commit();
+    }
+};
+
+FlowDeliverer::FlowDeliverer(store::Database& db, Clock const& clock, store::JobQueue& queue,
+                             MappingsProvider mappings)
+    : impl_(std::make_unique<Impl>(db, clock, queue, std::move(mappings))) {}
+
+FlowDeliverer::~FlowDeliverer() = default;
+
+Status FlowDeliverer::Run(store::Job const& job) {
+    if (job.kind == kSiteOrder) {
+        return impl_->SiteOrder(job);
+    }
+    if (job.kind == kOnecDocument) {
+        return impl_->OnecDocument(job);
+    }
+    if (job.kind == kDealStage) {
+        return impl_->DealStage(job);
+    }
+    if (job.kind == kOnecCounterparty) {
+        return impl_->OnecCounterparty(job);
+    }
+    return Error::Permanent("flows: unknown job kind \"" + job.kind + "\"");
+}
+
+std::vector<Status> FlowDeliverer::DeliverBatch(std::span<store::Job const> jobs) {
+    std::vector<Status> results;
+    results.reserve(jobs.size());
+    for (auto const& job : jobs) {
+        results.push_back(Run(job));
+    }
+    return results;
+}
+
+}  // namespace b2b::flows
