@@ -288,5 +288,48 @@ TEST_F(FlowDelivererTest, TheOrderDocumentRoundTripsThroughJson) {
     EXPECT_EQ(*again, order);
 }
 
+TEST_F(FlowDelivererTest, ACounterpartyFromOneCBecomesOneCompanyJobAndIsLinked) {
+    {
+        auto tx = Begin();
+        ASSERT_TRUE(db_->Execute(
+            "test", "INSERT INTO counterparties_onec (onec_id, name, full_name, official_name, inn, kpp, okpo, role, "
+                    "details_json, marked_deleted, created_at, updated_at) VALUES ('guid-7', 'Ромашка', "
+                    "'ООО \"Ромашка\"', '', '7707083893', '773601001', '', '', '{}', 0, 1, 1)"));
+        ASSERT_TRUE(tx->Commit());
+    }
+    ASSERT_TRUE(RunJob(kOnecCounterparty, R"({"onec_id":"guid-7"})"));
+    ASSERT_TRUE(RunJob(kOnecCounterparty, R"({"onec_id":"guid-7"})")) << "a re-run adds nothing";
+    auto jobs = Jobs(kBitrix24Target);
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_EQ(jobs[0].kind, "upsert_company");
+    EXPECT_EQ(jobs[0].entity_key, "cp-7707083893-773601001");
+    auto payload = json::parse(jobs[0].payload).as_object();
+    EXPECT_EQ(payload.at("inn").as_string(), "7707083893");
+    EXPECT_EQ(payload.at("kpp").as_string(), "773601001");
+    EXPECT_EQ(payload.at("legal_form").as_string(), "legal_entity");
+    auto tx = Begin();
+    store::LinkRepository links(clock_);
+    auto linked = links.FindCanonical(*tx, kCounterpartyKind, "onec", "guid-7");
+    ASSERT_TRUE(linked && *linked);
+    EXPECT_EQ(**linked, "cp-7707083893-773601001");
+}
+
+TEST_F(FlowDelivererTest, ACounterpartyFromOneCWithoutInnIsAPermanentErrorNamingIt) {
+    {
+        auto tx = Begin();
+        ASSERT_TRUE(db_->Execute(
+            "test", "INSERT INTO counterparties_onec (onec_id, name, full_name, official_name, inn, kpp, okpo, role, "
+                    "details_json, marked_deleted, created_at, updated_at) VALUES ('guid-8', 'Иванов', '', '', '', "
+                    "'', '', '', '{}', 0, 1, 1)"));
+        ASSERT_TRUE(tx->Commit());
+    }
+    auto result = RunJob(kOnecCounterparty, R"({"onec_id":"guid-8"})");
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().error_class, ErrorClass::kPermanent);
+    EXPECT_EQ(result.error().message,
+              "1C counterparty guid-8 (Иванов): no INN (b2bsync matches counterparties by INN and KPP)");
+    EXPECT_TRUE(Jobs(kBitrix24Target).empty());
+}
+
 }  // namespace
 }  // namespace b2b::flows
