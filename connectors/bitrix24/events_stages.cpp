@@ -173,6 +173,7 @@ StageTracker::Step StageTracker::ProcessEntry(InboxEntry const& entry, ProcessRe
     if (record.event == "ONCRMDEALDELETE") {
         return CloseWith(entry, "deal deleted", true, report);
     }
+    bool const prefetched = prefetched_.contains(record.entity_id);
     auto deal = ReadDeal(record.entity_id);
     if (!deal) {
         if (IsDealNotFound(deal.error())) {
@@ -201,6 +202,14 @@ StageTracker::Step StageTracker::ProcessEntry(InboxEntry const& entry, ProcessRe
     auto last = SelectStage(**tx, record.entity_id);
     if (!last) {
         return fail(last.error());
+    }
+    if (prefetched && *last && (*last)->stage_id != deal->stage_id) {
+        // The stage was listed at the start of the pass; since then the deliverer may have
+        // recorded a newer one (a deal found at its current stage). A change is only reported on
+        // a fresh read, or a stale list would move the order back.
+        tx->reset();
+        prefetched_.erase(record.entity_id);
+        return ProcessEntry(entry, report);
     }
     auto change = DetectStageChange(record.entity_id, *last, *deal, record.event == "ONCRMDEALADD", record.ts * 1000);
     if (change) {
