@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <zip.h>
 
+#include <chrono>
 #include <regex>
+#include <thread>
 
 namespace b2b::emu::onec::testing {
 namespace {
@@ -268,7 +270,13 @@ TEST(CatalogExchange, DropAfterBytesClosesMidChunkAndTheNextRunStartsOver) {
 
     EXPECT_FALSE(dropped.success);
     EXPECT_THAT(dropped.failure, HasSubstr("--drop-after-bytes"));
+    // The server records the cut request when it sees the close, which may be just after the
+    // client has returned: give it a moment (bounded) instead of racing it.
     auto requests = server.Requests();
+    for (int i = 0; i < 500 && requests.size() < 4; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        requests = server.Requests();
+    }
     ASSERT_EQ(requests.size(), 4u);
     EXPECT_TRUE(requests[2].complete);
     EXPECT_EQ(requests[2].body.size(), 1000u);
