@@ -27,6 +27,7 @@ std::vector<Status> Bitrix24Deliverer::DeliverBatch(std::span<store::Job const> 
     std::vector<std::size_t> company_jobs;
     std::vector<Order> orders;
     std::vector<std::size_t> order_jobs;
+    std::vector<std::size_t> single_jobs;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         auto const& job = jobs[i];
         auto const context = fmt::format("job {}", job.id);
@@ -44,9 +45,13 @@ std::vector<Status> Bitrix24Deliverer::DeliverBatch(std::span<store::Job const> 
             } else {
                 out[i] = o.error().WithContext(context);
             }
+        } else if (job.kind == kUpsertContact || job.kind == kAddComment || job.kind == kAddTask ||
+                   job.kind == kNotify) {
+            single_jobs.push_back(i);  // after the companies and deals of this call
         } else {
-            out[i] = Error::Permanent(fmt::format("{}: bitrix24 cannot deliver job kind \"{}\" (known: {}, {})",
-                                                  context, job.kind, kUpsertCompany, kUpsertDeal));
+            out[i] = Error::Permanent(
+                fmt::format("{}: bitrix24 cannot deliver job kind \"{}\" (known: {}, {}, {}, {}, {}, {})", context,
+                            job.kind, kUpsertCompany, kUpsertDeal, kUpsertContact, kAddComment, kAddTask, kNotify));
         }
     }
     // One call for both kinds: their lookups share one round and their writes share batches.
@@ -89,7 +94,43 @@ std::vector<Status> Bitrix24Deliverer::DeliverBatch(std::span<store::Job const> 
             }
         }
     }
+    for (auto i : single_jobs) {
+        out[i] = DeliverOne(jobs[i]);
+    }
     return out;
+}
+
+Status Bitrix24Deliverer::DeliverOne(store::Job const& job) {
+    auto const context = fmt::format("job {}", job.id);
+    // The key the markers and notification tags carry: stable across retries of this job.
+    auto const key = job.idempotency_key.empty() ? fmt::format("job-{}", job.id) : job.idempotency_key;
+    auto done = [&](auto const& result) -> Status {
+        if (!result) {
+            return result.error().WithContext(context);
+        }
+        return {};
+    };
+    if (job.kind == kUpsertContact) {
+        auto contact = ParseContact(job.payload);
+        if (!contact) {
+            return contact.error().WithContext(context);
+        }
+        auto id = EnsureContact(client_, *contact);
+        if (id && links_) {
+            links_(std::vector<Link>{{"contact", contact->id, *id}});
+        }
+        return done(id);
+    }
+    if (job.kind == kAddComment) {
+        auto comment = ParseComment(job.payload);
+        return comment ? done(AddComment(client_, *comment, key)) : done(comment);
+    }
+    if (job.kind == kAddTask) {
+        auto task = ParseTask(job.payload);
+        return task ? done(AddTask(client_, *task, key)) : done(task);
+    }
+    auto notification = ParseNotification(job.payload);
+    return notification ? done(Notify(client_, *notification, key)) : done(notification);
 }
 
 void Bitrix24Deliverer::Cancel() { client_.Cancel(); }

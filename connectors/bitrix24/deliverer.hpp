@@ -16,9 +16,15 @@ class StageTracker;
 /// Job kinds (payloads documented in payload.hpp).
 inline constexpr std::string_view kUpsertCompany = "upsert_company";
 inline constexpr std::string_view kUpsertDeal = "upsert_deal";
+inline constexpr std::string_view kUpsertContact = "upsert_contact";
+inline constexpr std::string_view kAddComment = "add_comment";
+inline constexpr std::string_view kAddTask = "add_task";
+inline constexpr std::string_view kNotify = "notify";
 
 /// The Bitrix24 target: delivers `upsert_company` and `upsert_deal` jobs through CrmWriter,
-/// batching the jobs of one DeliverBatch call. Each job gets its own Status: a permanent error
+/// batching the jobs of one DeliverBatch call; then `upsert_contact`, `add_comment`, `add_task`
+/// and `notify` jobs one by one with direct calls (activities.hpp), after the companies and deals
+/// of the same call exist, so a contact or comment may name them. Each job gets its own Status: a permanent error
 /// for a bad payload or an unknown kind, the classified REST error otherwise; one failing job
 /// never fails the others. Safe to call from several workers at once (batches run one at a time).
 class Bitrix24Deliverer final : public sync::Deliverer {
@@ -55,6 +61,8 @@ public:
     void Cancel() override;
 
 private:
+    Status DeliverOne(store::Job const& job);
+
     RestClient& client_;
     CrmWriter writer_;
     StageTracker* stages_ = nullptr;

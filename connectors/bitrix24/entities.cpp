@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "connectors/bitrix24/command_runner.hpp"
+#include "core/util/log.hpp"
 
 namespace b2b::bitrix24 {
 namespace {
@@ -151,6 +152,44 @@ json::object RequisiteFields(Counterparty const& c, json::value company_id) {
     return fields;
 }
 
+// crm.requisite.bankdetail.add per account and crm.address.add for the legal address, chained to
+// the requisite.add keyed "q<p>" in the same batch.
+std::vector<BatchCommand> RequisiteExtras(Counterparty const& c, std::size_t p, json::value const& requisite,
+                                         bool banks = true, bool address = true) {
+    std::vector<BatchCommand> out;
+    for (std::size_t i = 0; banks && i < c.bank_accounts.size(); ++i) {
+        auto const& bank = c.bank_accounts[i];
+        json::object fields{{"ENTITY_ID", requisite},
+                            {"NAME", bank.bank_name.empty() ? "Bank account " + bank.account : bank.bank_name},
+                            {"RQ_BANK_NAME", bank.bank_name},
+                            {"RQ_BIK", bank.bik},
+                            {"RQ_ACC_NUM", bank.account},
+                            {"RQ_ACC_CURRENCY", "RUB"},
+                            {"XML_ID", c.id + "/" + bank.account},
+                            {"ORIGINATOR_ID", std::string(kOriginatorId)},
+                            {"ACTIVE", "Y"}};
+        if (!bank.correspondent.empty()) {
+            fields["RQ_COR_ACC_NUM"] = bank.correspondent;
+        }
+        out.push_back({fmt::format("b{}_{}", p, i), "crm.requisite.bankdetail.add",
+                       json::object{{"fields", std::move(fields)}}});
+    }
+    if (address && c.address) {
+        json::object fields{{"TYPE_ID", kLegalAddressType},
+                            {"ENTITY_TYPE_ID", 8},
+                            {"ENTITY_ID", requisite},
+                            {"ADDRESS_1", c.address->address_1}};
+        for (auto [name, value] : {std::pair{"CITY", &c.address->city}, std::pair{"POSTAL_CODE", &c.address->postal_code},
+                                   std::pair{"REGION", &c.address->region}, std::pair{"COUNTRY", &c.address->country}}) {
+            if (!value->empty()) {
+                fields[name] = *value;
+            }
+        }
+        out.push_back({"a" + std::to_string(p), "crm.address.add", json::object{{"fields", std::move(fields)}}});
+    }
+    return out;
+}
+
 Result<Decimal> Amount(Order const& order) {
     Decimal total;
     for (auto const& line : order.lines) {
@@ -206,6 +245,10 @@ struct Party {
     Counterparty const* data = nullptr;
     CompanyRef ref;
     std::optional<Error> error;
+    // An existing requisite without bank details / legal address that the payload carries
+    // (LookUpRequisiteExtras): Write adds them once.
+    bool add_banks = false;
+    bool add_address = false;
 };
 
 // One order of a call.
@@ -333,7 +376,7 @@ void Write(RestClient& client, Pipeline const& pipeline, std::vector<Party>& par
         orders_of[deals[o].party].push_back(o);
     }
     struct PartyCommand {
-        bool company;  // else the requisite
+        enum class What { kCompany, kRequisite, kExtra } what;  // kExtra: a bank detail or the address
         std::size_t party;
     };
     for (bool more = true; more;) {
@@ -365,13 +408,26 @@ void Write(RestClient& client, Pipeline const& pipeline, std::vector<Party>& par
                 chain.push_back({key, "crm.company.add",
                                  json::object{{"fields", std::move(fields)},
                                               {"params", json::object{{"REGISTER_SONET_EVENT", "N"}}}}});
-                chain_party.push_back({true, p});
+                chain_party.push_back({PartyCommand::What::kCompany, p});
                 company = ResultRef(key);
             }
             if (party.ref.requisite_id == 0) {
                 chain.push_back({"q" + std::to_string(p), "crm.requisite.add",
                                  json::object{{"fields", RequisiteFields(c, company)}}});
-                chain_party.push_back({false, p});
+                chain_party.push_back({PartyCommand::What::kRequisite, p});
+                // Bank details and the legal address go only onto a requisite we create, in its
+                // chain: a retry after a lost reply finds the requisite and adds nothing again.
+                for (auto& command : RequisiteExtras(c, p, json::value(ResultRef("q" + std::to_string(p))))) {
+                    chain.push_back(std::move(command));
+                    chain_party.push_back({PartyCommand::What::kExtra, p});
+                }
+            } else if (party.add_banks || party.add_address) {
+                // An existing requisite that has none of them yet (LookUpRequisiteExtras).
+                for (auto& command : RequisiteExtras(c, p, json::value(party.ref.requisite_id), party.add_banks, party.add_address)) {
+                    chain.push_back(std::move(command));
+                    chain_party.push_back({PartyCommand::What::kExtra, p});
+                }
+                party.add_banks = party.add_address = false;  // once, not again in a later round
             }
             for (auto o : orders_of[p]) {
                 if (deals[o].done || deals[o].error) {
@@ -405,12 +461,21 @@ void Write(RestClient& client, Pipeline const& pipeline, std::vector<Party>& par
             std::size_t k = 0;
             for (auto const& pc : party_commands[u]) {
                 auto& party = parties[pc.party];
+                if (pc.what == PartyCommand::What::kExtra) {
+                    // The company and requisite stand; failing the job would not bring the
+                    // detail back (the retry finds the requisite), so it is only logged.
+                    if (auto const& reply = results[u][k++]; !reply) {
+                        log::Warn("bitrix24", "could not add a bank detail or address to a new requisite",
+                                  {{"counterparty", party.data->id}, {"error", reply.error().message}});
+                    }
+                    continue;
+                }
                 auto id = NewId(results[u][k++]);
                 if (!id) {
                     if (!party.error) {
                         party.error = id.error();
                     }
-                } else if (pc.company) {
+                } else if (pc.what == PartyCommand::What::kCompany) {
                     party.ref.company_id = *id;
                     party.ref.created_company = true;
                 } else {
@@ -608,6 +673,56 @@ void LookUp(RestClient& client, std::vector<Party>& parties, std::span<Order con
     }
 }
 
+// For counterparties whose requisite exists and whose payload carries bank accounts or an
+// address: does that requisite have any bank detail / a legal address yet? Only the ones that
+// have none get them (a manager may have edited what is there). This also completes a chain that
+// failed after its requisite.add. One extra lookup round, only for such counterparties.
+void LookUpRequisiteExtras(RestClient& client, std::vector<Party>& parties) {
+    std::vector<std::size_t> asked;
+    for (std::size_t p = 0; p < parties.size(); ++p) {
+        auto const& party = parties[p];
+        if (!party.error && party.ref.requisite_id > 0 && !party.ref.created_requisite &&
+            (!party.data->bank_accounts.empty() || party.data->address)) {
+            asked.push_back(p);
+        }
+    }
+    if (asked.empty()) {
+        return;
+    }
+    auto const chunks = Chunks(asked);
+    std::vector<RowsQuery> queries;
+    for (auto const& chunk : chunks) {
+        std::vector<std::int64_t> requisites;
+        for (auto p : chunk) {
+            requisites.push_back(parties[p].ref.requisite_id);
+        }
+        queries.push_back({"crm.requisite.bankdetail.list", json::object{{"@ENTITY_ID", ToArray(requisites)}},
+                           json::array{"ID", "ENTITY_ID"}});
+        // At most one legal address per requisite: a chunk's answer fits one page.
+        queries.push_back({"crm.address.list",
+                           json::object{{"ENTITY_TYPE_ID", 8}, {"TYPE_ID", kLegalAddressType}, {"@ENTITY_ID", ToArray(requisites)}},
+                           json::array{"ENTITY_ID", "TYPE_ID"}});
+    }
+    auto const found = FetchAll(client, queries);
+    for (std::size_t q = 0; q < chunks.size(); ++q) {
+        auto const& banks = found[2 * q];
+        auto const& addresses = found[2 * q + 1];
+        for (auto p : chunks[q]) {
+            auto& party = parties[p];
+            if (!banks || !addresses) {
+                party.error = banks ? addresses.error() : banks.error();
+                continue;
+            }
+            auto const has = [&](std::vector<json::object> const& rows) {
+                return std::any_of(rows.begin(), rows.end(),
+                                   [&](auto const& row) { return FieldId(row, "ENTITY_ID") == party.ref.requisite_id; });
+            };
+            party.add_banks = !party.data->bank_accounts.empty() && !has(*banks);
+            party.add_address = party.data->address.has_value() && !has(*addresses);
+        }
+    }
+}
+
 }  // namespace
 
 CrmWriter::CrmWriter(RestClient& client, Pipeline pipeline) : client_(client), pipeline_(std::move(pipeline)) {}
@@ -636,7 +751,7 @@ CrmWriter::Results CrmWriter::Ensure(std::span<Counterparty const> counterpartie
     auto party_index = [&](Counterparty const& c) {
         auto [it, added] = party_of.try_emplace(c.id, parties.size());
         if (added) {
-            parties.push_back(Party{&c, {}, {}});
+            parties.push_back(Party{&c, {}, {}, false, false});
         }
         return it->second;
     };
@@ -662,6 +777,7 @@ CrmWriter::Results CrmWriter::Ensure(std::span<Counterparty const> counterpartie
     }
 
     LookUp(client_, parties, orders, deals);
+    LookUpRequisiteExtras(client_, parties);
     Write(client_, pipeline_, parties, orders, deals);
 
     Results out;

@@ -19,6 +19,26 @@ inline constexpr std::string_view kOriginatorId = "b2bsync";
 
 enum class LegalForm { kLegalEntity, kSoleProprietor, kPerson };
 
+/// A bank account of a counterparty -> crm.requisite.bankdetail.add on its requisite.
+struct BankAccount {
+    std::string account;             ///< RQ_ACC_NUM
+    std::string bik;                 ///< RQ_BIK
+    std::string bank_name;           ///< RQ_BANK_NAME (also the bank detail's NAME)
+    std::string correspondent = {};  ///< RQ_COR_ACC_NUM
+};
+
+/// The legal address of a counterparty -> crm.address.add on its requisite (ENTITY_TYPE_ID 8).
+struct Address {
+    std::string address_1;  ///< street, house
+    std::string city = {};
+    std::string postal_code = {};
+    std::string region = {};
+    std::string country = {};
+};
+
+/// crm.address TYPE_ID of the registered (legal) address (crm.enum.addresstype: 1 actual, 6 legal).
+inline constexpr int kLegalAddressType = 6;
+
 /// A canonical counterparty as the connector needs it.
 struct Counterparty {
     std::string id;    ///< canonical id -> ORIGIN_ID
@@ -27,6 +47,10 @@ struct Counterparty {
     std::string kpp;   ///< legal entities only
     std::optional<LegalForm> legal_form;  ///< unset: derived from the INN (see PresetOf)
     std::optional<std::int64_t> assigned_by_id;
+    /// Written only together with a requisite we create (a requisite found on the portal keeps
+    /// whatever bank details and address it has: a manager may have edited them).
+    std::vector<BankAccount> bank_accounts = {};
+    std::optional<Address> address = {};
 };
 
 /// The requisite preset (bitrix24.md §6.3, RU): 1 organisation, 2 sole proprietor, 3 person.

@@ -79,7 +79,74 @@ Result<Counterparty> FromObject(json::object const& obj) {
             fmt::format("payload: \"legal_form\" must be legal_entity, sole_proprietor or person, not \"{}\"", form));
     }
     c.assigned_by_id = OptionalInt(obj, "assigned_by_id");
+    if (auto const* banks = obj.if_contains("bank_accounts"); banks != nullptr) {
+        if (!banks->is_array() || banks->get_array().size() > 10) {
+            return Error::Permanent(
+                fmt::format("payload: \"bank_accounts\" of counterparty {} must be an array of at most 10", c.id));
+        }
+        for (auto const& item : banks->get_array()) {
+            auto const* bank = item.if_object();
+            auto const account = bank ? OptionalString(*bank, "account") : std::string();
+            auto const bik = bank ? OptionalString(*bank, "bik") : std::string();
+            if (account.empty() || !AllDigits(account) || bik.empty() || !AllDigits(bik)) {
+                return Error::Permanent(fmt::format(
+                    "payload: a bank account of counterparty {} needs digit strings \"account\" and \"bik\"", c.id));
+            }
+            c.bank_accounts.push_back(
+                BankAccount{account, bik, OptionalString(*bank, "bank_name"), OptionalString(*bank, "correspondent")});
+        }
+    }
+    if (auto const* address = obj.if_contains("address"); address != nullptr) {
+        auto const* a = address->if_object();
+        if (a == nullptr || OptionalString(*a, "address_1").empty()) {
+            return Error::Permanent(
+                fmt::format("payload: \"address\" of counterparty {} must be an object with \"address_1\"", c.id));
+        }
+        c.address = Address{OptionalString(*a, "address_1"), OptionalString(*a, "city"),
+                            OptionalString(*a, "postal_code"), OptionalString(*a, "region"),
+                            OptionalString(*a, "country")};
+    }
     return c;
+}
+
+// "deal_id" or "order_id"; nullopt when neither is given.
+Result<std::optional<DealTarget>> OptionalDeal(json::object const& obj) {
+    DealTarget deal;
+    deal.deal_id = OptionalInt(obj, "deal_id").value_or(0);
+    deal.order_id = OptionalString(obj, "order_id");
+    if (deal.deal_id < 0) {
+        return Error::Permanent("payload: \"deal_id\" must be a positive integer");
+    }
+    if (deal.deal_id == 0 && deal.order_id.empty()) {
+        return std::optional<DealTarget>{};
+    }
+    return std::optional<DealTarget>{deal};
+}
+
+Result<std::int64_t> RequiredId(json::object const& obj, std::string_view key) {
+    auto id = OptionalInt(obj, key);
+    if (!id || *id <= 0) {
+        return Error::Permanent(fmt::format("payload: \"{}\" must be a positive integer", key));
+    }
+    return *id;
+}
+
+Result<std::vector<std::string>> Strings(json::object const& obj, std::string_view key) {
+    std::vector<std::string> out;
+    auto const* v = obj.if_contains(key);
+    if (v == nullptr) {
+        return out;
+    }
+    if (!v->is_array()) {
+        return Error::Permanent(fmt::format("payload: \"{}\" must be an array of strings", key));
+    }
+    for (auto const& item : v->get_array()) {
+        if (!item.is_string() || item.get_string().empty()) {
+            return Error::Permanent(fmt::format("payload: \"{}\" must be an array of strings", key));
+        }
+        out.emplace_back(item.get_string());
+    }
+    return out;
 }
 
 }  // namespace
@@ -159,6 +226,119 @@ Result<Order> ParseOrder(std::string_view json_text) {
         }
     }
     return order;
+}
+
+Result<Contact> ParseContact(std::string_view json_text) {
+    auto obj = ParseObject(json_text);
+    if (!obj) {
+        return obj.error();
+    }
+    Contact c;
+    auto id = RequiredString(*obj, "id");
+    if (!id) {
+        return id.error();
+    }
+    c.id = *id;
+    auto name = RequiredString(*obj, "name");
+    if (!name) {
+        return name.error();
+    }
+    c.name = *name;
+    c.last_name = OptionalString(*obj, "last_name");
+    auto phones = Strings(*obj, "phones");
+    if (!phones) {
+        return phones.error();
+    }
+    c.phones = std::move(*phones);
+    auto emails = Strings(*obj, "emails");
+    if (!emails) {
+        return emails.error();
+    }
+    c.emails = std::move(*emails);
+    for (auto const& email : c.emails) {
+        if (email.find('@') == std::string::npos) {
+            return Error::Permanent(fmt::format("payload: contact {}: \"{}\" is not an e-mail address", c.id, email));
+        }
+    }
+    c.company_id = OptionalInt(*obj, "company_id").value_or(0);
+    c.counterparty_id = OptionalString(*obj, "counterparty_id");
+    c.assigned_by_id = OptionalInt(*obj, "assigned_by_id");
+    return c;
+}
+
+Result<Comment> ParseComment(std::string_view json_text) {
+    auto obj = ParseObject(json_text);
+    if (!obj) {
+        return obj.error();
+    }
+    Comment c;
+    auto deal = OptionalDeal(*obj);
+    if (!deal) {
+        return deal.error();
+    }
+    if (!*deal) {
+        return Error::Permanent("payload: a comment needs \"deal_id\" or \"order_id\"");
+    }
+    c.deal = **deal;
+    auto text = RequiredString(*obj, "text");
+    if (!text) {
+        return text.error();
+    }
+    c.text = *text;
+    if (auto const* file = obj->if_contains("file"); file != nullptr) {
+        auto const* f = file->if_object();
+        if (f == nullptr || OptionalString(*f, "name").empty() || OptionalString(*f, "base64").empty()) {
+            return Error::Permanent("payload: \"file\" must be an object with non-empty \"name\" and \"base64\"");
+        }
+        c.file_name = OptionalString(*f, "name");
+        c.file_base64 = OptionalString(*f, "base64");
+    }
+    return c;
+}
+
+Result<Task> ParseTask(std::string_view json_text) {
+    auto obj = ParseObject(json_text);
+    if (!obj) {
+        return obj.error();
+    }
+    Task t;
+    auto title = RequiredString(*obj, "title");
+    if (!title) {
+        return title.error();
+    }
+    t.title = *title;
+    auto responsible = RequiredId(*obj, "responsible_id");
+    if (!responsible) {
+        return responsible.error();
+    }
+    t.responsible_id = *responsible;
+    t.description = OptionalString(*obj, "description");
+    t.deadline = OptionalString(*obj, "deadline");
+    auto deal = OptionalDeal(*obj);
+    if (!deal) {
+        return deal.error();
+    }
+    t.deal = *deal;
+    return t;
+}
+
+Result<Notification> ParseNotification(std::string_view json_text) {
+    auto obj = ParseObject(json_text);
+    if (!obj) {
+        return obj.error();
+    }
+    Notification n;
+    auto user = RequiredId(*obj, "user_id");
+    if (!user) {
+        return user.error();
+    }
+    n.user_id = *user;
+    auto message = RequiredString(*obj, "message");
+    if (!message) {
+        return message.error();
+    }
+    n.message = *message;
+    return n;
 }
 
 }  // namespace b2b::bitrix24

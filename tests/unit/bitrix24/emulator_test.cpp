@@ -14,6 +14,7 @@
 #include "connectors/bitrix24/entities.hpp"
 #include "connectors/bitrix24/events_inbox.hpp"
 #include "connectors/bitrix24/events_stages.hpp"
+#include "connectors/bitrix24/payload.hpp"
 #include "connectors/bitrix24/pipeline.hpp"
 #include "connectors/bitrix24/rest_client.hpp"
 #include "core/domain/decimal_parse.hpp"
@@ -602,6 +603,196 @@ TEST_F(Bitrix24Emulator, ADealDeletedInThePortalIsCreatedOnceAgainNextTime) {
     EXPECT_EQ(second[0]->company_id, first[0]->company_id);
     EXPECT_EQ(Table("deals").size(), 2u);
     EXPECT_EQ(Table("companies").size(), 1u);
+}
+
+store::Job JobOf(std::int64_t id, std::string kind, json::object payload) {
+    store::Job job;
+    job.id = id;
+    job.kind = std::move(kind);
+    job.payload = json::serialize(payload);
+    job.idempotency_key = "key-" + std::to_string(id);
+    return job;
+}
+
+std::string Text(json::value const& v) { return v.is_string() ? std::string(v.get_string()) : json::serialize(v); }
+
+TEST_F(Bitrix24Emulator, BankDetailsAndLegalAddressGoOntoTheNewRequisiteOnce) {
+    Start();
+    auto deliverer = Bitrix24Deliverer::Create(*client_, PipelineConfig{"Опт", {}});
+    ASSERT_TRUE(deliverer) << deliverer.error().message;
+    json::object counterparty{{"id", "cp-b"},
+                              {"name", "ООО Банковый"},
+                              {"inn", "7701234567"},
+                              {"kpp", "770101001"},
+                              {"bank_accounts", json::array{json::object{{"account", "40702810900000000001"},
+                                                                         {"bik", "044525225"},
+                                                                         {"bank_name", "ПАО Сбербанк"},
+                                                                         {"correspondent", "30101810400000000225"}}}},
+                              {"address", json::object{{"address_1", "ул. Ленина, 1"}, {"city", "Москва"},
+                                                       {"postal_code", "101000"}}}};
+    std::vector<store::Job> jobs{JobOf(1, "upsert_company", counterparty),
+                                 JobOf(2, "upsert_deal", json::object{{"id", "order-b"},
+                                                                      {"counterparty", counterparty},
+                                                                      {"lines", json::array{}}})};
+    for (int round = 0; round < 2; ++round) {  // redelivery adds nothing
+        auto statuses = (*deliverer)->DeliverBatch(jobs);
+        for (auto const& s : statuses) {
+            ASSERT_TRUE(s) << s.error().message;
+        }
+    }
+    auto const requisites = Table("requisites");
+    auto const banks = Table("bank_details");
+    auto const addresses = Table("addresses");
+    ASSERT_EQ(requisites.size(), 1u);
+    ASSERT_EQ(banks.size(), 1u);
+    ASSERT_EQ(addresses.size(), 1u);
+    EXPECT_EQ(IdOf(banks[0].at("ENTITY_ID")), IdOf(requisites[0].at("ID")));
+    EXPECT_EQ(banks[0].at("RQ_ACC_NUM"), "40702810900000000001");
+    EXPECT_EQ(banks[0].at("RQ_BIK"), "044525225");
+    EXPECT_EQ(banks[0].at("RQ_BANK_NAME"), "ПАО Сбербанк");
+    EXPECT_EQ(banks[0].at("RQ_COR_ACC_NUM"), "30101810400000000225");
+    EXPECT_EQ(IdOf(addresses[0].at("ENTITY_TYPE_ID")), 8);
+    EXPECT_EQ(IdOf(addresses[0].at("ENTITY_ID")), IdOf(requisites[0].at("ID")));
+    EXPECT_EQ(IdOf(addresses[0].at("TYPE_ID")), kLegalAddressType);
+    EXPECT_EQ(addresses[0].at("ADDRESS_1"), "ул. Ленина, 1");
+    EXPECT_EQ(addresses[0].at("CITY"), "Москва");
+}
+
+TEST_F(Bitrix24Emulator, AnExistingRequisiteGetsBankDetailsAndAddressOnlyWhenItHasNone) {
+    Start();
+    auto deliverer = Bitrix24Deliverer::Create(*client_, PipelineConfig{"Опт", {}});
+    ASSERT_TRUE(deliverer) << deliverer.error().message;
+    json::object bare{{"id", "cp-e"}, {"name", "ООО Есть"}, {"inn", "7701234567"}, {"kpp", "770101001"}};
+    ASSERT_TRUE((*deliverer)->DeliverBatch(std::vector<store::Job>{JobOf(1, "upsert_company", bare)})[0]);
+    auto const requisite_id = IdOf(Table("requisites")[0].at("ID"));
+    // A manager already entered an address; the bank details are missing.
+    auto manual = client_->Call("crm.address.add",
+                                json::object{{"fields", json::object{{"TYPE_ID", kLegalAddressType},
+                                                                     {"ENTITY_TYPE_ID", 8},
+                                                                     {"ENTITY_ID", requisite_id},
+                                                                     {"ADDRESS_1", "вписан вручную"}}}});
+    ASSERT_TRUE(manual) << manual.error().message;
+    auto full = bare;
+    full["bank_accounts"] = json::array{json::object{{"account", "40702810900000000002"}, {"bik", "044525225"}}};
+    full["address"] = json::object{{"address_1", "ул. Новая, 2"}};
+    for (int round = 0; round < 2; ++round) {
+        auto status = (*deliverer)->DeliverBatch(std::vector<store::Job>{JobOf(2, "upsert_company", full)});
+        ASSERT_TRUE(status[0]) << status[0].error().message;
+    }
+    auto const banks = Table("bank_details");
+    ASSERT_EQ(banks.size(), 1u);
+    EXPECT_EQ(IdOf(banks[0].at("ENTITY_ID")), requisite_id);
+    EXPECT_EQ(banks[0].at("RQ_ACC_NUM"), "40702810900000000002");
+    auto const addresses = Table("addresses");
+    ASSERT_EQ(addresses.size(), 1u);
+    EXPECT_EQ(addresses[0].at("ADDRESS_1"), "вписан вручную");
+    EXPECT_EQ(Table("requisites").size(), 1u);
+}
+
+TEST_F(Bitrix24Emulator, BadBankAccountOrAddressIsAPermanentPayloadError) {
+    EXPECT_FALSE(ParseCounterparty(R"({"id":"c","name":"n","bank_accounts":[{"account":"x1","bik":"1"}]})"));
+    EXPECT_FALSE(ParseCounterparty(R"({"id":"c","name":"n","address":{"city":"Москва"}})"));
+    EXPECT_FALSE(ParseContact(R"({"id":"ct","name":"n","emails":["nope"]})"));
+    EXPECT_FALSE(ParseComment(R"({"text":"no deal"})"));
+    EXPECT_FALSE(ParseTask(R"({"title":"t"})"));
+    EXPECT_FALSE(ParseNotification(R"({"user_id":1})"));
+}
+
+TEST_F(Bitrix24Emulator, ContactIsCreatedOnceBoundToTheCompanyEvenAfterALostReply) {
+    Start();
+    auto deliverer = Bitrix24Deliverer::Create(*client_, PipelineConfig{"Опт", {}});
+    ASSERT_TRUE(deliverer) << deliverer.error().message;
+    std::vector<store::Job> contact{JobOf(2, "upsert_contact",
+                                          json::object{{"id", "ct-1"},
+                                                       {"name", "Иван"},
+                                                       {"last_name", "Петров"},
+                                                       {"phones", json::array{"+74951234567"}},
+                                                       {"emails", json::array{"ivan@example.ru"}},
+                                                       {"counterparty_id", "cp-c"}})};
+    // The company is not there yet: transient, nothing written.
+    auto early = (*deliverer)->DeliverBatch(contact);
+    ASSERT_FALSE(early[0]);
+    EXPECT_TRUE(early[0].error().IsTransient()) << early[0].error().message;
+    EXPECT_EQ(Table("contacts").size(), 0u);
+
+    std::vector<store::Job> company{JobOf(1, "upsert_company", json::object{{"id", "cp-c"}, {"name", "ООО Контакт"}})};
+    ASSERT_TRUE((*deliverer)->DeliverBatch(company)[0]);
+    auto const company_id = IdOf(Table("companies")[0].at("ID"));
+
+    Faults(json::object{{"seed", 1},
+                        {"rules", json::array{json::object{
+                                      {"kind", "lost_reply"}, {"next", 1}, {"methods", json::array{"crm.contact.add"}}}}}});
+    auto lost = (*deliverer)->DeliverBatch(contact);
+    ASSERT_FALSE(lost[0]);
+    EXPECT_TRUE(lost[0].error().IsTransient()) << lost[0].error().message;
+    ASSERT_EQ(Table("contacts").size(), 1u) << "the add was applied although its reply was lost";
+    EXPECT_EQ(Counters().at("faults_injected"), 1);
+
+    for (int retry = 0; retry < 2; ++retry) {
+        auto again = (*deliverer)->DeliverBatch(contact);
+        ASSERT_TRUE(again[0]) << again[0].error().message;
+    }
+    auto const contacts = Table("contacts");
+    ASSERT_EQ(contacts.size(), 1u);
+    EXPECT_EQ(contacts[0].at("ORIGINATOR_ID"), "b2bsync");
+    EXPECT_EQ(contacts[0].at("ORIGIN_ID"), "ct-1");
+    EXPECT_EQ(contacts[0].at("NAME"), "Иван");
+    EXPECT_EQ(contacts[0].at("LAST_NAME"), "Петров");
+    EXPECT_EQ(IdOf(contacts[0].at("COMPANY_ID")), company_id);
+    EXPECT_NE(Text(contacts[0].at("PHONE")).find("+74951234567"), std::string::npos) << Text(contacts[0].at("PHONE"));
+    EXPECT_NE(Text(contacts[0].at("EMAIL")).find("ivan@example.ru"), std::string::npos) << Text(contacts[0].at("EMAIL"));
+}
+
+TEST_F(Bitrix24Emulator, CommentWithFileTaskAndNotificationLandOnTheOrdersDeal) {
+    Start();
+    auto deliverer = Bitrix24Deliverer::Create(*client_, PipelineConfig{"Опт", {}});
+    ASSERT_TRUE(deliverer) << deliverer.error().message;
+    std::vector<store::Job> jobs{
+        JobOf(1, "upsert_deal", json::object{{"id", "order-7"},
+                                             {"counterparty", json::object{{"id", "cp-7"}, {"name", "ООО Семь"}}},
+                                             {"lines", json::array{}}}),
+        JobOf(2, "add_comment", json::object{{"order_id", "order-7"},
+                                             {"text", "Счёт выставлен"},
+                                             {"file", json::object{{"name", "invoice.pdf"}, {"base64", "JVBERi0xLjQK"}}}}),
+        JobOf(3, "add_task", json::object{{"order_id", "order-7"}, {"title", "Позвонить клиенту"}, {"responsible_id", 1}}),
+        JobOf(4, "notify", json::object{{"user_id", 1}, {"message", "Заказ 7 создан"}}),
+        JobOf(5, "add_comment", json::object{{"order_id", "order-unknown"}, {"text", "x"}})};
+    auto statuses = (*deliverer)->DeliverBatch(jobs);
+    for (std::size_t i = 0; i < 4; ++i) {
+        ASSERT_TRUE(statuses[i]) << i << ": " << statuses[i].error().message;
+    }
+    ASSERT_FALSE(statuses[4]);
+    EXPECT_TRUE(statuses[4].error().IsTransient()) << statuses[4].error().message;
+
+    auto const deal_id = IdOf(Table("deals")[0].at("ID"));
+    auto const comments = Table("timeline_comments");
+    ASSERT_EQ(comments.size(), 1u);
+    EXPECT_EQ(IdOf(comments[0].at("ENTITY_ID")), deal_id);
+    EXPECT_EQ(comments[0].at("ENTITY_TYPE"), "deal");
+    EXPECT_NE(Text(comments[0].at("COMMENT")).find("Счёт выставлен"), std::string::npos);
+    EXPECT_NE(Text(comments[0].at("COMMENT")).find("[b2bsync:key-2]"), std::string::npos);
+    EXPECT_EQ(comments[0].at("FILES"), (json::array{"invoice.pdf"}));
+    auto const tasks = Table("tasks");
+    ASSERT_EQ(tasks.size(), 1u);
+    EXPECT_EQ(tasks[0].at("title"), "Позвонить клиенту");
+    EXPECT_EQ(tasks[0].at("responsibleId"), "1");
+    EXPECT_NE(Text(tasks[0].at("ufCrmTask")).find("D_" + std::to_string(deal_id)), std::string::npos)
+        << Text(tasks[0].at("ufCrmTask"));
+    EXPECT_NE(Text(tasks[0].at("description")).find("[b2bsync:key-3]"), std::string::npos);
+
+    // A redelivered notification replaces the first one (same TAG) instead of adding a second.
+    std::vector<store::Job> notify{jobs[3]};
+    ASSERT_TRUE((*deliverer)->DeliverBatch(notify)[0]);
+    auto const notifications = Table("notifications");
+    ASSERT_EQ(notifications.size(), 2u);
+    int shown = 0;
+    for (auto const& n : notifications) {
+        EXPECT_EQ(n.at("TAG"), "b2bsync:key-4");
+        EXPECT_EQ(n.at("USER_ID"), "1");
+        EXPECT_EQ(n.at("MESSAGE"), "Заказ 7 создан");
+        shown += n.at("REMOVED") == "N" ? 1 : 0;
+    }
+    EXPECT_EQ(shown, 1);
 }
 
 }  // namespace
