@@ -199,6 +199,21 @@ struct FlowDeliverer::Impl {
         if (!incoming) {
             return incoming.error();
         }
+        // Lines must name goods 1C knows (once there is a catalog to check against): an order of
+        // something 1C has never heard of cannot become a 1C order. Kept as a dead job naming the
+        // line; `jobs retry` after the catalog exchange brings the product completes it.
+        for (std::size_t i = 0; i < incoming->lines.size(); ++i) {
+            auto const& line = incoming->lines[i];
+            auto known = CatalogKnows(**tx, line.offer_id.value());
+            if (!known) {
+                return known.error();
+            }
+            if (*known && !**known) {
+                return Error::Permanent("order " + incoming->number + ": line " + std::to_string(i + 1) + " (" +
+                                        line.name + "): product " + line.offer_id.value() +
+                                        " is not in 1C's catalog");
+            }
+        }
         auto stored = orders.Find(**tx, id);
         if (!stored) {
             return stored.error();

@@ -331,5 +331,36 @@ TEST_F(FlowDelivererTest, ACounterpartyFromOneCWithoutInnIsAPermanentErrorNaming
     EXPECT_TRUE(Jobs(kBitrix24Target).empty());
 }
 
+TEST_F(FlowDelivererTest, AnOrderOfAProductOneCDoesNotKnowIsAPermanentErrorNamingTheLine) {
+    {
+        auto tx = Begin();
+        ASSERT_TRUE(db_->Execute(
+            "test", "INSERT INTO products (onec_id, catalog_id, article, barcode, name, base_unit_code, "
+                    "base_unit_name, group_ids_json, manufacturer_id, manufacturer_name, marked_deleted, active, "
+                    "last_seen_exchange, version, created_at, updated_at) VALUES ('other-product', 'cat', '', '', "
+                    "'Шайба', '796', 'шт', '[]', '', '', 0, 1, 'x', 1, 1, 1)"));
+        ASSERT_TRUE(tx->Commit());
+    }
+    auto result = RunJob(kSiteOrder, onec::EncodeOrderDocument(SiteOrder()));
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().error_class, ErrorClass::kPermanent);
+    EXPECT_EQ(result.error().message,
+              "order 1001: line 1 (Болт М8): product 5f3c1a2b-0000-4000-8000-000000000001 is not in 1C's catalog");
+    EXPECT_TRUE(Jobs(kBitrix24Target).empty()) << "nothing half-done";
+
+    {
+        auto tx = Begin();
+        ASSERT_TRUE(db_->Execute(
+            "test", "INSERT INTO products (onec_id, catalog_id, article, barcode, name, base_unit_code, "
+                    "base_unit_name, group_ids_json, manufacturer_id, manufacturer_name, marked_deleted, active, "
+                    "last_seen_exchange, version, created_at, updated_at) VALUES "
+                    "('5f3c1a2b-0000-4000-8000-000000000001', 'cat', '', '', 'Болт М8', '796', 'шт', '[]', '', '', "
+                    "0, 1, 'x', 1, 1, 1)"));
+        ASSERT_TRUE(tx->Commit());
+    }
+    EXPECT_TRUE(RunJob(kSiteOrder, onec::EncodeOrderDocument(SiteOrder()))) << "the retry after the catalog came";
+    EXPECT_EQ(Jobs(kBitrix24Target).size(), 1u);
+}
+
 }  // namespace
 }  // namespace b2b::flows
