@@ -40,6 +40,9 @@ std::vector<Status> Bitrix24Deliverer::DeliverBatch(std::span<store::Job const> 
             }
         } else if (job.kind == kUpsertDeal) {
             if (auto o = ParseOrder(job.payload)) {
+                if (known_) {
+                    o->known_deal_id = known_("order", o->id).value_or(0);
+                }
                 orders.push_back(std::move(*o));
                 order_jobs.push_back(i);
             } else {

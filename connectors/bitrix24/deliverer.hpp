@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ public:
     /// table, so a deal's events can be traced back to the order). Optional; set before the first
     /// DeliverBatch. Recording is idempotent; a failure there is logged, the deliveries stand.
     void RecordLinksWith(std::function<void(std::vector<Link> const&)> recorder) { links_ = std::move(recorder); }
+    /// Where the portal ids recorded earlier are read back ("order", "order-1001" -> 57), so a
+    /// deal deleted in the portal is reported instead of made again. Optional.
+    using KnownLink = std::function<std::optional<std::int64_t>(std::string const& kind, std::string const& id)>;
+    void LookUpLinksWith(KnownLink known) { known_ = std::move(known); }
 
     /// The pipeline and stage ids resolved at creation.
     Pipeline const& pipeline() const { return writer_.pipeline(); }
@@ -67,6 +72,7 @@ private:
     CrmWriter writer_;
     StageTracker* stages_ = nullptr;
     std::function<void(std::vector<Link> const&)> links_;
+    KnownLink known_;
     // One batch at a time: two workers delivering orders of the same new counterparty at once
     // would both miss it in their lookups and both create its company (the portal has no
     // uniqueness). The shared limiter is the bottleneck anyway, so this costs no throughput.

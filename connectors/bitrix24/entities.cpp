@@ -777,6 +777,14 @@ CrmWriter::Results CrmWriter::Ensure(std::span<Counterparty const> counterpartie
     }
 
     LookUp(client_, parties, orders, deals);
+    for (std::size_t o = 0; o < orders.size(); ++o) {
+        if (orders[o].known_deal_id > 0 && deals[o].ref.deal_id == 0 && !deals[o].error) {
+            deals[o].error = Error::Permanent(fmt::format(
+                "deal {} of order {} was deleted in Bitrix24; not making a new one (restore the deal, or drop "
+                "this job)",
+                orders[o].known_deal_id, orders[o].id));
+        }
+    }
     LookUpRequisiteExtras(client_, parties);
     Write(client_, pipeline_, parties, orders, deals);
 

@@ -85,6 +85,10 @@ struct Order {
     /// `create_fields` go into crm.deal.add; `update_fields` (the ones b2bsync owns) are written to
     /// an existing deal with crm.deal.update. Keys the connector sets itself (TITLE, CATEGORY_ID,
     /// STAGE_ID, COMPANY_ID, OPPORTUNITY, CURRENCY_ID, ORIGINATOR_ID, ORIGIN_ID) are ignored here.
+    /// The deal we made for this order earlier (from the links table; 0 = none known). If the
+    /// portal no longer has a deal for the order, a manager deleted it: the write fails
+    /// permanently instead of quietly making a new deal behind the manager's back.
+    std::int64_t known_deal_id = 0;
     std::vector<std::pair<std::string, std::string>> create_fields;
     std::vector<std::pair<std::string, std::string>> update_fields;
 };

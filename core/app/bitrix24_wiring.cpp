@@ -306,6 +306,23 @@ Status Bitrix24Wiring::TryResolve() {
             log::Warn(kComponent, "could not record deal and company ids", {{"error", committed.error().message}});
         }
     });
+    (*deliverer)->LookUpLinksWith(
+        [db = &context_.db](std::string const& kind, std::string const& id) -> std::optional<std::int64_t> {
+            store::LinkRepository repository(SystemClock::Instance());
+            auto tx = store::Transaction::Begin(*db, "read bitrix24 link", store::Transaction::Mode::kRead);
+            if (!tx) {
+                return std::nullopt;  // unknown: the write goes ahead as without a link
+            }
+            auto external = repository.FindExternal(**tx, kind, id, "bitrix24");
+            if (!external || !*external) {
+                return std::nullopt;
+            }
+            try {
+                return std::stoll(**external);
+            } catch (std::exception const&) {
+                return std::nullopt;
+            }
+        });
     {
         std::map<std::string, std::string> names;
         for (auto const& [key, id] : (*deliverer)->pipeline().stage_ids) {

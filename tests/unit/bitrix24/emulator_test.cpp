@@ -605,6 +605,27 @@ TEST_F(Bitrix24Emulator, ADealDeletedInThePortalIsCreatedOnceAgainNextTime) {
     EXPECT_EQ(Table("companies").size(), 1u);
 }
 
+TEST_F(Bitrix24Emulator, ADealWeMadeAndAManagerDeletedIsAPermanentErrorNotANewDeal) {
+    Start();
+    CrmWriter writer(*client_, DefaultPipeline());
+    std::vector<Order> orders{OrderOf("order-1", CounterpartyOf(1)), OrderOf("order-2", CounterpartyOf(1))};
+    auto first = writer.EnsureDeals(orders);
+    ASSERT_TRUE(first[0] && first[1]);
+    ASSERT_TRUE(client_->Call("crm.deal.delete", json::object{{"id", first[0]->deal_id}}));
+    orders[0].known_deal_id = first[0]->deal_id;  // as the links table remembers it
+    orders[1].known_deal_id = first[1]->deal_id;
+    auto second = writer.EnsureDeals(orders);
+    ASSERT_FALSE(second[0]);
+    EXPECT_EQ(second[0].error().error_class, ErrorClass::kPermanent);
+    EXPECT_NE(second[0].error().message.find("deal " + std::to_string(first[0]->deal_id) +
+                                             " of order order-1 was deleted in Bitrix24"),
+              std::string::npos)
+        << second[0].error().message;
+    ASSERT_TRUE(second[1]) << "the other order goes on: " << second[1].error().message;
+    EXPECT_EQ(second[1]->deal_id, first[1]->deal_id);
+    EXPECT_EQ(Table("deals").size(), 1u) << "no new deal behind the manager's back";
+}
+
 store::Job JobOf(std::int64_t id, std::string kind, json::object payload) {
     store::Job job;
     job.id = id;
