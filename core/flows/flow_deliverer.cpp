@@ -21,23 +21,36 @@ namespace {
 constexpr char const* kNewOrderLetter = "N";
 constexpr char const* kCancelledStage = "cancelled";
 
-std::string PayloadMember(std::string_view payload, char const* key, Status& error) {
+/// The members of a flow job's JSON payload, as text (ids may come as strings or integers).
+Result<std::vector<std::string>> PayloadMembers(std::string_view payload, std::initializer_list<char const*> keys) {
     boost::system::error_code ec;
     json::value value = json::parse(payload, ec);
-    if (ec || !value.is_object() || !value.as_object().contains(key)) {
-        error = Error::Permanent(std::string("flow job payload: no \"") + key + "\"");
-        return {};
+    if (ec || !value.is_object()) {
+        return Error::Permanent("flow job payload: not a JSON object");
     }
-    auto const& member = value.as_object().at(key);
-    if (member.is_string()) {
-        return std::string(member.as_string());
+    std::vector<std::string> members;
+    for (char const* key : keys) {
+        auto const* member = value.as_object().if_contains(key);
+        if (member == nullptr) {
+            return Error::Permanent(std::string("flow job payload: no \"") + key + "\"");
+        }
+        if (member->is_string()) {
+            members.emplace_back(member->as_string());
+        } else if (member->is_int64()) {
+            members.push_back(std::to_string(member->as_int64()));
+        } else {
+            return Error::Permanent(std::string("flow job payload: \"") + key + "\" must be a string or integer");
+        }
     }
-    if (member.is_int64()) {
-        return std::to_string(member.as_int64());
-    }
-    error = Error::Permanent(std::string("flow job payload: \"") + key + "\" must be a string or integer");
-    return {};
+    return members;
 }
+
+/// Which systems hear about a change (never the one it came from, so echoes do not loop).
+struct Propagate {
+    bool to_bitrix24 = false;
+    bool to_onec = false;
+    bool to_site = false;
+};
 
 /// One audit entry per canonical field that differs, named as the mappings name them.
 struct FieldChange {
@@ -110,9 +123,9 @@ struct FlowDeliverer::Impl {
     }
 
     /// Saves the order and, when it changed, enqueues what the other systems need to hear:
-    /// `to_bitrix24`, `to_onec` and `to_site` say which of them (never the one it came from).
+    /// `to` says which of them (never the one it came from).
     Status SaveAndPropagate(store::Transaction& tx, Order const& order, onec::CmlDocument const& site_document,
-                            mapping::MappingSet const& set, bool to_bitrix24, bool to_onec, bool to_site) {
+                            mapping::MappingSet const& set, Propagate to) {
         if (auto valid = Validate(order); !valid) {
             return valid;
         }
@@ -122,7 +135,7 @@ struct FlowDeliverer::Impl {
             return version.error();
         }
         std::string const v = std::to_string(*version);
-        if (to_bitrix24) {
+        if (to.to_bitrix24) {
             auto payload = DealPayload(order, set);
             if (!payload) {
                 return payload.error();
@@ -133,7 +146,7 @@ struct FlowDeliverer::Impl {
                 return st;
             }
         }
-        if (to_onec) {
+        if (to.to_onec) {
             auto document = OnecOrderDocument(order, site_document, set);
             if (!document) {
                 return document.error();
@@ -142,7 +155,7 @@ struct FlowDeliverer::Impl {
                 return queued.error();
             }
         }
-        if (to_site && !order.site_id.value().empty()) {
+        if (to.to_site && !order.site_id.value().empty()) {
             auto document = SiteStatusDocument(order, site_document, set);
             if (!document) {
                 return document.error();
@@ -154,6 +167,40 @@ struct FlowDeliverer::Impl {
             }
         }
         return {};
+    }
+
+    /// A canonical order that a link points at. Transient when the link exists but the order does
+    /// not yet (its site_order job has not run): retrying later finds it.
+    Result<Order> LoadLinkedOrder(store::Transaction& tx, std::string const& id) {
+        auto stored = orders.Find(tx, id);
+        if (!stored) {
+            return stored.error();
+        }
+        if (!*stored) {
+            return Error::Transient("order " + id + " is linked but not stored yet");
+        }
+        return DecodeOrder((*stored)->document);
+    }
+
+    /// The common end of the update flows: nothing to do when the order did not change; else one
+    /// audit row per changed field by `system`, the save and the outbound jobs, and the commit.
+    Status ApplyChange(store::Transaction& tx, Order const& previous, Order const& order, mapping::MappingSet const& set,
+                       std::string const& system, std::string const& reason, Propagate to) {
+        auto changes = Differences(previous, order);
+        if (changes.empty()) {
+            return tx.Commit();
+        }
+        if (auto st = Audit(tx, order.id.value(), system, changes, reason); !st) {
+            return st;
+        }
+        auto site_document = SiteDocumentOf(tx, order);
+        if (!site_document) {
+            return site_document.error();
+        }
+        if (auto st = SaveAndPropagate(tx, order, *site_document, set, to); !st) {
+            return st.error().WithContext("order " + order.number);
+        }
+        return tx.Commit();
     }
 
     Result<std::string> StageFor(mapping::MappingSet const& set, char const* column, std::string const& value) {
@@ -202,13 +249,17 @@ struct FlowDeliverer::Impl {
         // Lines must name goods 1C knows (once there is a catalog to check against): an order of
         // something 1C has never heard of cannot become a 1C order. Kept as a dead job naming the
         // line; `jobs retry` after the catalog exchange brings the product completes it.
-        for (std::size_t i = 0; i < incoming->lines.size(); ++i) {
+        auto catalog = HasCatalog(**tx);
+        if (!catalog) {
+            return catalog.error();
+        }
+        for (std::size_t i = 0; *catalog && i < incoming->lines.size(); ++i) {
             auto const& line = incoming->lines[i];
             auto known = CatalogKnows(**tx, line.offer_id.value());
             if (!known) {
                 return known.error();
             }
-            if (*known && !**known) {
+            if (!*known) {
                 return Error::Permanent("order " + incoming->number + ": line " + std::to_string(i + 1) + " (" +
                                         line.name + "): product " + line.offer_id.value() +
                                         " is not in 1C's catalog");
@@ -245,7 +296,7 @@ struct FlowDeliverer::Impl {
         if (auto st = links.Put(**tx, kOrderKind, id, "site", document->id); !st) {
             return st;
         }
-        if (auto st = SaveAndPropagate(**tx, order, *document, *set, true, true, false); !st) {
+        if (auto st = SaveAndPropagate(**tx, order, *document, *set, Propagate{.to_bitrix24 = true, .to_onec = true, .to_site = false}); !st) {
             return st.error().WithContext("order " + order.number);
         }
         return (*tx)->Commit();
@@ -253,11 +304,11 @@ struct FlowDeliverer::Impl {
 
     // ---- flow 3: 1C changed an order (posted, paid, shipped, status, number) --------------------
     Status OnecDocument(store::Job const& job) {
-        Status bad;
-        std::string const onec_id = PayloadMember(job.payload, "onec_id", bad);
-        if (!bad) {
-            return bad;
+        auto members = PayloadMembers(job.payload, {"onec_id"});
+        if (!members) {
+            return members.error();
         }
+        std::string const& onec_id = (*members)[0];
         auto set = Mappings();
         if (!set) {
             return Error::Transient("mappings are not loaded yet");
@@ -286,14 +337,7 @@ struct FlowDeliverer::Impl {
             log::Info("flows", "1C order not from the site: ignored", {{"onec_id", onec_id}, {"number", update.number}});
             return (*tx)->Commit();
         }
-        auto stored = orders.Find(**tx, **known);
-        if (!stored) {
-            return stored.error();
-        }
-        if (!*stored) {
-            return Error::Transient("order " + **known + " is linked but not stored yet");
-        }
-        auto previous = DecodeOrder((*stored)->document);
+        auto previous = LoadLinkedOrder(**tx, **known);
         if (!previous) {
             return previous.error();
         }
@@ -324,31 +368,18 @@ struct FlowDeliverer::Impl {
         if (auto st = links.Put(**tx, kOrderKind, order.id.value(), "onec", onec_id); !st) {
             return st;
         }
-        auto changes = Differences(*previous, order);
-        if (changes.empty()) {
-            return (*tx)->Commit();
-        }
-        if (auto st = Audit(**tx, order.id.value(), "onec", changes, "1C document " + update.number); !st) {
-            return st;
-        }
-        auto site_document = SiteDocumentOf(**tx, order);
-        if (!site_document) {
-            return site_document.error();
-        }
-        if (auto st = SaveAndPropagate(**tx, order, *site_document, *set, true, false, true); !st) {
-            return st.error().WithContext("order " + order.number);
-        }
-        return (*tx)->Commit();
+        return ApplyChange(**tx, *previous, order, *set, "onec", "1C document " + update.number,
+                           Propagate{.to_bitrix24 = true, .to_onec = false, .to_site = true});
     }
 
     // ---- flow 4: a manager moved the deal in Bitrix24 -------------------------------------------
     Status DealStage(store::Job const& job) {
-        Status bad;
-        std::string const deal_id = PayloadMember(job.payload, "deal_id", bad);
-        std::string const stage_name = bad ? PayloadMember(job.payload, "stage_name", bad) : std::string();
-        if (!bad) {
-            return bad;
+        auto members = PayloadMembers(job.payload, {"deal_id", "stage_name"});
+        if (!members) {
+            return members.error();
         }
+        std::string const& deal_id = (*members)[0];
+        std::string const& stage_name = (*members)[1];
         auto set = Mappings();
         if (!set) {
             return Error::Transient("mappings are not loaded yet");
@@ -369,45 +400,25 @@ struct FlowDeliverer::Impl {
         if (!stage) {
             return stage.error().WithContext("deal " + deal_id);
         }
-        auto stored = orders.Find(**tx, **known);
-        if (!stored) {
-            return stored.error();
-        }
-        if (!*stored) {
-            return Error::Transient("order " + **known + " is linked but not stored yet");
-        }
-        auto previous = DecodeOrder((*stored)->document);
+        auto previous = LoadLinkedOrder(**tx, **known);
         if (!previous) {
             return previous.error();
         }
         Order order = *previous;
         order.stage = *stage;
         order.cancelled = *stage == kCancelledStage;
-        auto changes = Differences(*previous, order);
-        if (changes.empty()) {
-            return (*tx)->Commit();  // the echo of our own move, or a repeat
-        }
-        if (auto st = Audit(**tx, order.id.value(), "bitrix24", changes, "stage moved in Bitrix24 (deal " + deal_id + ")");
-            !st) {
-            return st;
-        }
-        auto site_document = SiteDocumentOf(**tx, order);
-        if (!site_document) {
-            return site_document.error();
-        }
-        if (auto st = SaveAndPropagate(**tx, order, *site_document, *set, false, true, true); !st) {
-            return st.error().WithContext("order " + order.number);
-        }
-        return (*tx)->Commit();
+        // No difference: the echo of our own move, or a repeat.
+        return ApplyChange(**tx, *previous, order, *set, "bitrix24", "stage moved in Bitrix24 (deal " + deal_id + ")",
+                           Propagate{.to_bitrix24 = false, .to_onec = true, .to_site = true});
     }
 
     // ---- flow 5: a counterparty from 1C ---------------------------------------------------------
     Status OnecCounterparty(store::Job const& job) {
-        Status bad;
-        std::string const onec_id = PayloadMember(job.payload, "onec_id", bad);
-        if (!bad) {
-            return bad;
+        auto members = PayloadMembers(job.payload, {"onec_id"});
+        if (!members) {
+            return members.error();
         }
+        std::string const& onec_id = (*members)[0];
         auto tx = store::Transaction::Begin(db, "flow: 1C counterparty");
         if (!tx) {
             return tx.error();

@@ -77,18 +77,15 @@ Result<std::optional<Counterparty>> ReadOnecCounterparty(store::Transaction& tx,
     return std::optional<Counterparty>(std::move(c));
 }
 
-Result<std::optional<bool>> CatalogKnows(store::Transaction& tx, std::string const& offer_id) {
+Result<bool> HasCatalog(store::Transaction& tx) {
     auto any = tx.Prepare("flows: catalog present", "SELECT 1 FROM products LIMIT 1");
     if (!any) {
         return any.error();
     }
-    auto present = any->Step();
-    if (!present) {
-        return present.error();
-    }
-    if (!*present) {
-        return std::optional<bool>{};
-    }
+    return any->Step();
+}
+
+Result<bool> CatalogKnows(store::Transaction& tx, std::string const& offer_id) {
     auto known = tx.Prepare("flows: offer known",
                             "SELECT 1 FROM offers WHERE onec_id = ?1 UNION ALL "
                             "SELECT 1 FROM products WHERE onec_id = ?1 LIMIT 1");
@@ -96,11 +93,7 @@ Result<std::optional<bool>> CatalogKnows(store::Transaction& tx, std::string con
         return known.error();
     }
     known->Bind(1, std::string_view(offer_id));
-    auto row = known->Step();
-    if (!row) {
-        return row.error();
-    }
-    return std::optional<bool>(*row);
+    return known->Step();
 }
 
 Result<std::optional<std::string>> ReadFeedDocument(store::Transaction& tx, std::string const& order_id) {

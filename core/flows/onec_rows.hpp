@@ -25,10 +25,13 @@ Result<std::optional<OnecDocumentRow>> ReadOnecDocument(store::Transaction& tx, 
 /// counterparty. Permanent error naming it when it has no INN (matching is by INN+KPP).
 Result<std::optional<Counterparty>> ReadOnecCounterparty(store::Transaction& tx, std::string const& onec_id);
 
+/// Whether the store has any of 1C's catalog yet (before the first catalog exchange there is
+/// nothing to check order lines against).
+Result<bool> HasCatalog(store::Transaction& tx);
+
 /// Whether 1C's catalog knows an offer Ид ("product" or "product#variant", as an order line
-/// carries it): nullopt when the store has no catalog yet (nothing to check against), else
-/// true/false.
-Result<std::optional<bool>> CatalogKnows(store::Transaction& tx, std::string const& offer_id);
+/// carries it).
+Result<bool> CatalogKnows(store::Transaction& tx, std::string const& offer_id);
 
 /// The order document last queued for 1C under this Ид (onec_order_feed), as stored JSON.
 Result<std::optional<std::string>> ReadFeedDocument(store::Transaction& tx, std::string const& order_id);
