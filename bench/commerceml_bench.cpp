@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -190,6 +191,53 @@ PhaseResult LandFile(fs::path const& store_path, fs::path const& file, store::Da
     if (!summary->problems.empty()) {
         SetNote(r, "first problem: " + summary->problems.front().message);
     }
+    return r;
+}
+
+// The reader's own cost, for profiling its parts: `split` runs only the streaming splitter over the
+// file; `decode` also parses and decodes every record (pugixml + decoders) into a visitor that keeps
+// nothing. Neither touches the store.
+PhaseResult ReadOnly(fs::path const& file, std::string_view stage) {
+    PhaseResult r;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        SetNote(r, "cannot open " + file.string());
+        return r;
+    }
+    auto const t0 = Steady::now();
+    if (stage == "split") {
+        onec::RecordSplitter splitter(in, file.filename().string());
+        for (;;) {
+            auto ev = splitter.Next();
+            if (!ev) {
+                SetNote(r, ev.error().message);
+                return r;
+            }
+            if (ev->type == onec::SplitEventType::kEnd) {
+                break;
+            }
+            if (ev->type == onec::SplitEventType::kRecord) {
+                ++r.records;
+                r.products += ev->record.kind == onec::CmlRecordKind::kProduct ? 1 : 0;
+                r.offers += ev->record.kind == onec::CmlRecordKind::kOffer ? 1 : 0;
+            }
+        }
+        r.bytes = splitter.SourceBytesRead();
+    } else {
+        onec::CmlVisitor discard;
+        auto summary = onec::ReadCommerceMl(in, file.filename().string(), {}, discard);
+        if (!summary) {
+            SetNote(r, summary.error().message);
+            return r;
+        }
+        r.bytes = summary->source_bytes;
+        r.records = summary->raw_records;
+        r.products = summary->Count(onec::CmlRecordKind::kProduct);
+        r.offers = summary->Count(onec::CmlRecordKind::kOffer);
+        r.problems = summary->skipped;
+    }
+    r.seconds = Seconds(Steady::now() - t0);
+    r.ok = true;
     return r;
 }
 
@@ -373,6 +421,7 @@ struct Args {
     bool pugixml_import = true;
     bool b2bsync_only = false;          ///< skip the ceiling and the peer (profiling runs)
     std::string phase = "both";         ///< import | offers (keeps the store) | both
+    std::string stage = "land";         ///< land (into the store) | decode | split (reader parts only)
     store::DatabaseOptions db_options;  ///< as the daemon opens its store
     onec::LandingOptions landing_options;
 };
@@ -391,6 +440,8 @@ Args ParseArgs(int argc, char** argv) {
             a.b2bsync_only = true;
         } else if (arg == "--phase" && i + 1 < argc) {
             a.phase = argv[++i];
+        } else if (arg == "--stage" && i + 1 < argc) {
+            a.stage = argv[++i];
         } else if (arg == "--batch" && i + 1 < argc) {
             a.landing_options.batch_size = static_cast<std::size_t>(std::atoll(argv[++i]));
         } else if (arg == "--tx" && i + 1 < argc) {
@@ -404,7 +455,8 @@ Args ParseArgs(int argc, char** argv) {
         } else {
             std::fprintf(stderr,
                          "usage: commerceml_bench DIR [--peer RUN_JS] [--peer-timeout SECONDS] [--no-pugixml-import]\n"
-                         "       [--b2bsync-only] [--phase import|offers|both] [--batch RECORDS] [--tx RECORDS]\n"
+                         "       [--b2bsync-only] [--phase import|offers|both] [--stage land|decode|split]\n"
+                         "       [--batch RECORDS] [--tx RECORDS]\n"
                          "       [--queue BATCHES] [--cache-kib KIB]\n");
             std::exit(2);
         }
@@ -457,17 +509,20 @@ int main(int argc, char** argv) {
     PrintHeaderRow();
 
     auto land = [&](fs::path const& file) {
+        if (args.stage != "land") {
+            return RunInChild([&] { return ReadOnly(file, args.stage); });
+        }
         return RunInChild([&] { return LandFile(store, file, args.db_options, args.landing_options); });
     };
     Measured land_import;
     Measured land_offers;
     if (land_import_file) {
         land_import = land(import_xml);
-        PrintRow("b2bsync import.xml -> store", land_import, true, false);
+        PrintRow(args.stage == "land" ? "b2bsync import.xml -> store" : "b2bsync import.xml (" + args.stage + " only)", land_import, true, false);
     }
     if (land_offers_file) {
         land_offers = land(offers_xml);
-        PrintRow("b2bsync offers.xml -> store", land_offers, false, true);
+        PrintRow(args.stage == "land" ? "b2bsync offers.xml -> store" : "b2bsync offers.xml (" + args.stage + " only)", land_offers, false, true);
     }
     if (!land_import_file || !land_offers_file) {
         return (land_import_file ? land_import : land_offers).result.ok ? 0 : 1;
@@ -483,7 +538,7 @@ int main(int argc, char** argv) {
     SetNote(total.result, "prices " + std::to_string(land_offers.result.prices) + ", stock rows " +
                               std::to_string(land_offers.result.stock) + ", skipped records " +
                               std::to_string(land_import.result.problems + land_offers.result.problems));
-    PrintRow("b2bsync end to end (both files)", total, true, true);
+    PrintRow(args.stage == "land" ? "b2bsync end to end (both files)" : "b2bsync both files (" + args.stage + " only)", total, true, true);
     if (args.b2bsync_only) {
         return total.result.ok ? 0 : 1;
     }
