@@ -419,11 +419,13 @@ Status CatalogLanding::Write(store::Transaction& tx, Pending const& record, Land
 }
 
 Status CatalogLanding::WriteOffer(store::Transaction& tx, PendingOffer const& record, LandingStats& stats) {
-    auto offer = repo_.UpsertOffer(tx, record.offer, exchange_id_);
-    if (!offer) {
-        return offer.error();
+    auto written = repo_.UpsertOffer(tx, record.offer, record.prices, record.stock, exchange_id_);
+    if (!written) {
+        return written.error();
     }
-    Count(stats.offers, *offer);
+    Count(stats.offers, written->offer);
+    AddCounts(stats.prices, written->prices);
+    AddCounts(stats.stock, written->stock);
     // Offers of one product arrive together: remember the last answer for this transaction.
     if (!last_product_known_ || last_product_id_ != record.offer.product_id) {
         auto product_known = repo_.ProductExists(tx, record.offer.product_id);
@@ -437,34 +439,24 @@ Status CatalogLanding::WriteOffer(store::Transaction& tx, PendingOffer const& re
         ++stats.orphan_offers;
     }
     for (auto const& price : record.prices) {
-        if (!known_price_types_.contains(price.price_type_id)) {
-            auto known = repo_.PriceTypeExists(tx, price.price_type_id);
-            if (!known) {
-                return known.error();
-            }
-            if (*known) {
-                known_price_types_.insert(price.price_type_id);
-            } else {
-                // Kept with the unknown type id (commerceml.md §6 quirk 22): the type may be declared
-                // later, and silently dropping prices is the bug users complain about.
-                ++stats.unknown_price_type_count;
-                if (stats.unknown_price_types.size() < options_.max_warnings_kept) {
-                    stats.unknown_price_types.push_back({record.offer.onec_id, price.price_type_id});
-                }
-            }
+        if (known_price_types_.contains(price.price_type_id)) {
+            continue;
+        }
+        auto known = repo_.PriceTypeExists(tx, price.price_type_id);
+        if (!known) {
+            return known.error();
+        }
+        if (*known) {
+            known_price_types_.insert(price.price_type_id);
+            continue;
+        }
+        // Kept with the unknown type id (commerceml.md §6 quirk 22): the type may be declared later,
+        // and silently dropping prices is the bug users complain about.
+        ++stats.unknown_price_type_count;
+        if (stats.unknown_price_types.size() < options_.max_warnings_kept) {
+            stats.unknown_price_types.push_back({record.offer.onec_id, price.price_type_id});
         }
     }
-    bool const offer_is_new = *offer == store::UpsertOutcome::kInserted;
-    auto prices = repo_.UpsertOfferPrices(tx, record.prices, offer_is_new);
-    if (!prices) {
-        return prices.error();
-    }
-    AddCounts(stats.prices, *prices);
-    auto stock = repo_.UpsertOfferStock(tx, record.stock, offer_is_new);
-    if (!stock) {
-        return stock.error();
-    }
-    AddCounts(stats.stock, *stock);
     return {};
 }
 

@@ -17,7 +17,8 @@ namespace b2b::store {
 /// written except, for products and offers, the last_seen_exchange bookkeeping column.
 enum class UpsertOutcome { kInserted, kUpdated, kUnchanged };
 
-// Rows of the tables of migration 0003 (see that file for column meanings). Amounts are Decimal raw
+// Rows of the tables of migration 0003 (see that file for column meanings; 0010 moved prices and
+// stock into the offer row, behind views of the old names). Amounts are Decimal raw
 // int64 (1/10000 units). Tri-state flags are std::optional<bool> (nullopt = 1C did not send it).
 
 struct PriceTypeRow {
@@ -148,6 +149,13 @@ struct UpsertCounts {
     std::int64_t unchanged = 0;
 };
 
+/// What landing one offer did: the offer row itself, and its prices and stock counted per entry.
+struct OfferUpsert {
+    UpsertOutcome offer = UpsertOutcome::kUnchanged;
+    UpsertCounts prices;
+    UpsertCounts stock;
+};
+
 /// Row counts of the catalog tables.
 struct CatalogCounts {
     std::int64_t price_types = 0, warehouses = 0, units = 0, product_groups = 0;
@@ -173,15 +181,18 @@ public:
     /// A marked-deleted product gets active = 0 and deleted_at (kept from the first mark); an
     /// unmarked one is (re)activated.
     Result<UpsertOutcome> UpsertProduct(Transaction& tx, ProductRow const& row, std::string_view exchange_id);
+    /// An offer with its prices and stock (migration 0010: one row, the prices and stock packed in
+    /// it). Offer columns: an empty name/article/barcode/unit keeps the stored value; a change
+    /// moves version and updated_at. Prices and stock merge into the stored ones by price type /
+    /// warehouse (never removing one the package does not mention) and move prices_updated_at /
+    /// stock_updated_at only when the merged set differs. Counted per row as separate upserts were.
+    /// A new offer is one INSERT; a known one a read and, only when something differs (or
+    /// last_seen_exchange moves), one UPDATE.
+    /// Extra error (Permanent): a stored packed column that is not what 0010 describes.
+    Result<OfferUpsert> UpsertOffer(Transaction& tx, OfferRow const& row, std::span<PriceRow const> prices,
+                                    std::span<StockRow const> stock, std::string_view exchange_id);
+    /// The offer alone: its stored prices and stock stay as they are.
     Result<UpsertOutcome> UpsertOffer(Transaction& tx, OfferRow const& row, std::string_view exchange_id);
-    Result<UpsertOutcome> UpsertPrice(Transaction& tx, PriceRow const& row);
-    Result<UpsertOutcome> UpsertStock(Transaction& tx, StockRow const& row);
-    /// The prices / stock rows of one offer, with exactly the outcomes of calling UpsertPrice /
-    /// UpsertStock on each row in order, but reading the offer's stored rows once.
-    /// `offer_is_new`: the offer was just inserted, so its rows are most likely absent and are
-    /// inserted directly (a row found anyway falls back to the compare path).
-    Result<UpsertCounts> UpsertOfferPrices(Transaction& tx, std::span<PriceRow const> rows, bool offer_is_new);
-    Result<UpsertCounts> UpsertOfferStock(Transaction& tx, std::span<StockRow const> rows, bool offer_is_new);
     Result<UpsertOutcome> UpsertCounterparty(Transaction& tx, OnecCounterpartyRow const& row);
     Result<UpsertOutcome> UpsertDocument(Transaction& tx, OnecDocumentRow const& row);
 
@@ -203,22 +214,9 @@ public:
     Result<UnixMillis> MaxUpdatedAt(Transaction& tx);
 
 private:
-    struct StoredPrice {
-        std::string price_type_id;
-        std::int64_t price_raw = 0;
-        std::string currency;
-        std::string unit;
-        std::optional<std::int64_t> coefficient_raw;
-    };
-    struct StoredStock {
-        std::string warehouse_id;
-        std::int64_t quantity_raw = 0;
-    };
-
     Clock const& clock_;
-    // Reused between offers so reading an offer's stored rows does not allocate each time.
-    std::vector<StoredPrice> price_scratch_;
-    std::vector<StoredStock> stock_scratch_;
+    std::string packed_prices_;  ///< reused between offers: packing does not allocate each time
+    std::string packed_stock_;
 };
 
 }  // namespace b2b::store

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "core/util/clock.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -126,18 +129,94 @@ TEST_F(CatalogRepositoryTest, OfferWithoutNameKeepsTheStoredName) {
 
 TEST_F(CatalogRepositoryTest, PricesAndStockCompareRawAmounts) {
     auto tx = BeginOrDie(*db_);
-    PriceRow price{.offer_id = "o", .price_type_id = "t", .price_raw = 1'815'000, .currency = "RUB", .unit = "шт"};
-    EXPECT_EQ(repo_.UpsertPrice(*tx, price).value(), UpsertOutcome::kInserted);
-    EXPECT_EQ(repo_.UpsertPrice(*tx, price).value(), UpsertOutcome::kUnchanged);
-    price.coefficient_raw = 10'000;
-    EXPECT_EQ(repo_.UpsertPrice(*tx, price).value(), UpsertOutcome::kUpdated);
-    StockRow stock{.offer_id = "o", .warehouse_id = "", .quantity_raw = 30'000};
-    EXPECT_EQ(repo_.UpsertStock(*tx, stock).value(), UpsertOutcome::kInserted);
-    stock.quantity_raw = 0;
-    EXPECT_EQ(repo_.UpsertStock(*tx, stock).value(), UpsertOutcome::kUpdated);
+    OfferRow offer{.onec_id = "o", .catalog_id = "cat", .product_id = "o"};
+    std::vector<PriceRow> price{
+        {.offer_id = "o", .price_type_id = "t", .price_raw = 1'815'000, .currency = "RUB", .unit = "шт"}};
+    std::vector<StockRow> stock{{.offer_id = "o", .warehouse_id = "", .quantity_raw = 30'000}};
+    auto first = repo_.UpsertOffer(*tx, offer, price, stock, "ex1").value();
+    EXPECT_EQ(first.offer, UpsertOutcome::kInserted);
+    EXPECT_EQ(first.prices.inserted, 1);
+    EXPECT_EQ(first.stock.inserted, 1);
+    auto again = repo_.UpsertOffer(*tx, offer, price, stock, "ex1").value();
+    EXPECT_EQ(again.offer, UpsertOutcome::kUnchanged);
+    EXPECT_EQ(again.prices.unchanged, 1);
+    EXPECT_EQ(again.stock.unchanged, 1);
+    price[0].coefficient_raw = 10'000;
+    stock[0].quantity_raw = 0;
+    auto changed = repo_.UpsertOffer(*tx, offer, price, stock, "ex1").value();
+    EXPECT_EQ(changed.offer, UpsertOutcome::kUnchanged) << "the offer's own columns did not change";
+    EXPECT_EQ(changed.prices.updated, 1);
+    EXPECT_EQ(changed.stock.updated, 1);
     ASSERT_TRUE(tx->Commit());
     EXPECT_EQ(QueryText(*db_, "SELECT price_raw || ':' || coefficient_raw FROM prices"), "1815000:10000");
     EXPECT_EQ(QueryText(*db_, "SELECT quantity_raw FROM stock WHERE warehouse_id = ''"), "0");
+}
+
+// The 2.09+ module sends prices and rests of one offer in two files: each merges into the row and
+// neither removes what the other brought, nor a price type a later package leaves out.
+TEST_F(CatalogRepositoryTest, PricesAndRestsFromSeparateFilesMergeIntoTheOffer) {
+    auto tx = BeginOrDie(*db_);
+    OfferRow offer{.onec_id = "p#v", .catalog_id = "cat", .product_id = "p", .name = "Коврик"};
+    std::vector<PriceRow> prices{
+        {.offer_id = "p#v", .price_type_id = "wholesale", .price_raw = 900'000, .currency = "RUB", .unit = "шт"},
+        {.offer_id = "p#v", .price_type_id = "retail", .price_raw = 1'200'000, .currency = "RUB", .unit = "шт"}};
+    ASSERT_EQ(repo_.UpsertOffer(*tx, offer, prices, {}, "ex1").value().offer, UpsertOutcome::kInserted);
+    OfferRow bare{.onec_id = "p#v", .catalog_id = "cat", .product_id = "p"};
+    std::vector<StockRow> rests{{.offer_id = "p#v", .warehouse_id = "w2", .quantity_raw = 50'000},
+                                {.offer_id = "p#v", .warehouse_id = "w1", .quantity_raw = 20'000}};
+    auto r = repo_.UpsertOffer(*tx, bare, {}, rests, "ex1").value();
+    EXPECT_EQ(r.offer, UpsertOutcome::kUnchanged);
+    EXPECT_EQ(r.stock.inserted, 2);
+    std::vector<PriceRow> one_price{
+        {.offer_id = "p#v", .price_type_id = "retail", .price_raw = 1'300'000, .currency = "RUB", .unit = "шт"}};
+    r = repo_.UpsertOffer(*tx, bare, one_price, {}, "ex1").value();
+    EXPECT_EQ(r.prices.updated, 1);
+    EXPECT_EQ(r.prices.inserted + r.prices.unchanged, 0);
+    ASSERT_TRUE(tx->Commit());
+    EXPECT_EQ(QueryText(*db_, "SELECT group_concat(price_type_id || '=' || price_raw, ' ') FROM prices"),
+              "retail=1300000 wholesale=900000");
+    EXPECT_EQ(QueryText(*db_, "SELECT group_concat(warehouse_id || '=' || quantity_raw, ' ') FROM stock"),
+              "w1=20000 w2=50000");
+    EXPECT_EQ(QueryText(*db_, "SELECT name FROM offers"), "Коврик");
+}
+
+// Re-landing the same offer writes nothing, so no timestamp moves; a price change moves only the
+// prices' timestamp, not the offer's version.
+TEST_F(CatalogRepositoryTest, OnlyWhatChangedMovesItsTimestamp) {
+    OfferRow offer{.onec_id = "o", .catalog_id = "cat", .product_id = "o", .name = "Шланг"};
+    std::vector<PriceRow> price{{.offer_id = "o", .price_type_id = "t", .price_raw = 10'000, .currency = "RUB"}};
+    std::vector<StockRow> stock{{.offer_id = "o", .warehouse_id = "w", .quantity_raw = 10'000}};
+    auto land = [&](std::string const& exchange) {
+        auto tx = BeginOrDie(*db_);
+        auto r = repo_.UpsertOffer(*tx, offer, price, stock, exchange);
+        EXPECT_TRUE(r) << r.error().message;
+        EXPECT_TRUE(tx->Commit());
+    };
+    land("ex1");
+    auto const t0 = clock_.NowMillis();
+    clock_.Advance(std::chrono::seconds(5));
+    land("ex1");
+    EXPECT_EQ(QueryText(*db_, "SELECT updated_at || '/' || prices_updated_at || '/' || stock_updated_at || '/' ||"
+                              " version FROM offers"),
+              fmt::format("{0}/{0}/{0}/1", t0));
+    price[0].price_raw = 20'000;
+    land("ex2");
+    EXPECT_EQ(QueryText(*db_, "SELECT updated_at || '/' || prices_updated_at || '/' || stock_updated_at || '/' ||"
+                              " version || '/' || last_seen_exchange FROM offers"),
+              fmt::format("{0}/{1}/{0}/1/ex2", t0, t0 + 5000));
+    EXPECT_EQ(QueryText(*db_, "SELECT updated_at FROM prices"), std::to_string(t0 + 5000));
+}
+
+TEST_F(CatalogRepositoryTest, AHandEditedPackedColumnIsAClearError) {
+    auto tx = BeginOrDie(*db_);
+    OfferRow offer{.onec_id = "o", .catalog_id = "cat", .product_id = "o"};
+    ASSERT_TRUE(repo_.UpsertOffer(*tx, offer, "ex1"));
+    ASSERT_TRUE(tx->db().Execute("edit by hand", "UPDATE offers SET prices_json = '{\"t\": 5}'"));
+    std::vector<PriceRow> price{{.offer_id = "o", .price_type_id = "t", .price_raw = 10'000}};
+    auto r = repo_.UpsertOffer(*tx, offer, price, {}, "ex1");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message,
+              "offer o: prices_json is not an array of [price type, price, currency, unit, coefficient]");
 }
 
 TEST_F(CatalogRepositoryTest, PriceTypeKeepsWhereItWasFirstDeclared) {

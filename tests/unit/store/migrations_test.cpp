@@ -63,6 +63,45 @@ TEST(Migrations, UpgradeFromVersionOneKeepsDataAndAddsTheNewSchema) {
     EXPECT_EQ((*entries)[1].system, "bitrix24");
 }
 
+// 0010 moves prices and stock into the offer row and rebuilds products/offers in arrival order:
+// every value, timestamp and flag must read back the same through the views of the old names.
+TEST(Migrations, PackingPricesAndStockKeepsEveryValue) {
+    b2b::test::TempDir dir;
+    auto const path = dir / "state.db";
+    {
+        auto old_db = Database::OpenWithMigrationsUpToForTest(path, {}, 9);
+        ASSERT_TRUE(old_db) << old_db.error().message;
+        auto& db = **old_db;
+        auto tx = BeginOrDie(db);
+        ASSERT_TRUE(db.Execute("seed", R"(
+            INSERT INTO products VALUES ('p1', 'cat', 'A-1', '460', 'Шланг', '796', 'шт', '["g"]', 'm', 'M', 0, 1,
+                                         NULL, NULL, 'ex1', 2, 100, 200);
+            INSERT INTO offers VALUES ('p1#v', 'cat', 'p1', 'Шланг, синий', 'A-1', '', '796', 0, 1, NULL, NULL, 'ex1',
+                                       1, 100, 150);
+            INSERT INTO prices VALUES ('p1#v', 'retail', 1815000, 'RUB', 'шт', NULL, 100, 300);
+            INSERT INTO prices VALUES ('p1#v', 'opt "A"', 900000, 'RUB', 'шт', 10000, 100, 120);
+            INSERT INTO stock VALUES ('p1#v', 'w1', 30000, 100, 400);
+            INSERT INTO stock VALUES ('p1#v', '', 5000, 100, 110);
+            INSERT INTO prices VALUES ('ghost#1', 'retail', 10000, 'RUB', 'шт', NULL, 50, 60);
+        )"));
+        ASSERT_TRUE(tx->Commit());
+    }
+    auto db = test::OpenOrDie(path);
+    ASSERT_TRUE(db);
+    EXPECT_EQ(QueryText(*db, "SELECT group_concat(offer_id || '/' || price_type_id || '=' || price_raw || '/' ||"
+                             " currency || '/' || unit || '/' || COALESCE(coefficient_raw, '-') || '@' || updated_at,"
+                             " ' ') FROM (SELECT * FROM prices ORDER BY offer_id, price_type_id)"),
+              "ghost#1/retail=10000/RUB/шт/-@60 p1#v/opt \"A\"=900000/RUB/шт/10000@300 p1#v/retail=1815000/RUB/шт/-@300");
+    EXPECT_EQ(QueryText(*db, "SELECT group_concat(warehouse_id || '=' || quantity_raw || '@' || updated_at, ' ')"
+                             " FROM (SELECT * FROM stock ORDER BY warehouse_id)"),
+              "=5000@400 w1=30000@400");
+    EXPECT_EQ(QueryText(*db, "SELECT name || '/' || version || '/' || updated_at || '/' || last_seen_exchange"
+                             " FROM offers WHERE onec_id = 'p1#v'"),
+              "Шланг, синий/1/150/ex1");
+    EXPECT_EQ(QueryText(*db, "SELECT product_id || '/' || active FROM offers WHERE onec_id = 'ghost#1'"), "ghost/0");
+    EXPECT_EQ(QueryText(*db, "SELECT name || '/' || group_ids_json || '/' || version FROM products"), "Шланг/[\"g\"]/2");
+}
+
 TEST(Migrations, ReopeningAppliesNothingTwice) {
     b2b::test::TempDir dir;
     { ASSERT_TRUE(test::OpenOrDie(dir / "state.db")); }
