@@ -324,9 +324,9 @@ Status CatalogLanding::OnOffer(CmlOffer const& o) {
         .prices = {},
         .stock = {},
     };
+    pending.prices.reserve(o.prices.size());
     for (auto const& p : o.prices) {
         pending.prices.push_back(store::PriceRow{
-            .offer_id = o.id.value(),
             .price_type_id = p.price_type_id,
             .price_raw = p.per_unit.raw(),
             .currency = p.currency,
@@ -336,13 +336,12 @@ Status CatalogLanding::OnOffer(CmlOffer const& o) {
     }
     // The reader already summed the three stock shapes per warehouse; the bare total is kept
     // under warehouse '' only when there is no per-warehouse figure (else it would count twice).
+    pending.stock.reserve(o.stock.size());
     for (auto const& s : o.stock) {
-        pending.stock.push_back(store::StockRow{
-            .offer_id = o.id.value(), .warehouse_id = s.warehouse_id, .quantity_raw = s.quantity.raw()});
+        pending.stock.push_back(store::StockRow{.warehouse_id = s.warehouse_id, .quantity_raw = s.quantity.raw()});
     }
     if (o.stock.empty() && o.quantity) {
-        pending.stock.push_back(
-            store::StockRow{.offer_id = o.id.value(), .warehouse_id = "", .quantity_raw = o.quantity->raw()});
+        pending.stock.push_back(store::StockRow{.warehouse_id = "", .quantity_raw = o.quantity->raw()});
     }
     return Add(std::move(pending));
 }

@@ -100,22 +100,29 @@ bool MergeOfferColumns(OfferRow const& incoming, StoredOffer& stored) {
     return changed;
 }
 
-// Merges `incoming` into the packed `stored_json`; on return `packed` holds the merged text.
-// True when it differs from what is stored.
-template <class Packed, class Row, class Unpack, class MergeFn, class Pack>
+// Merges `incoming` into the packed `stored_json`. On entry `packed` holds the incoming rows alone
+// packed (PackNew*, which counted `as_new`), on return the merged text. True when that differs
+// from what is stored.
+template <class Row, class Unpack, class MergeFn, class Pack>
 Result<bool> MergePacked(std::string_view offer_id, std::string const& stored_json, std::span<Row const> incoming,
-                         UpsertCounts& counts, std::string& packed, Unpack unpack, MergeFn merge, Pack pack) {
-    packed.clear();
+                         UpsertCounts const& as_new, UpsertCounts& counts, std::string& packed, Unpack unpack,
+                         MergeFn merge, Pack pack) {
     if (incoming.empty()) {
         packed = stored_json;
         return false;
     }
+    bool const unique_ids = as_new.inserted == static_cast<std::int64_t>(incoming.size());
+    if (unique_ids && packed == stored_json) {  // the same rows again (every repeated exchange): no parse
+        counts.unchanged = as_new.inserted;
+        return false;
+    }
+    packed.clear();
     auto stored = unpack(offer_id, stored_json);
     if (!stored) {
         return stored.error();
     }
     counts = merge(*stored, incoming);
-    pack(std::span<Packed const>(*stored), packed);
+    pack(std::span<Row const>(*stored), packed);
     return packed != stored_json;
 }
 
@@ -127,17 +134,13 @@ Result<OfferUpsert> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow con
     UnixMillis const now = clock_.NowMillis();
     OfferUpsert result;
     // A new offer: its prices and stock are exactly the incoming ones (merged among themselves, so a
-    // repeated price type counts as the separate upserts did).
-    {
-        std::vector<PackedPrice> new_prices;
-        result.prices = MergePrices(new_prices, prices);
-        packed_prices_.clear();
-        PackPrices(new_prices, packed_prices_);
-        std::vector<PackedStock> new_stock;
-        result.stock = MergeStock(new_stock, stock);
-        packed_stock_.clear();
-        PackStock(new_stock, packed_stock_);
-    }
+    // repeated price type counts as separate upserts would).
+    packed_prices_.clear();
+    UpsertCounts const prices_as_new = PackNewPrices(prices, packed_prices_);
+    packed_stock_.clear();
+    UpsertCounts const stock_as_new = PackNewStock(stock, packed_stock_);
+    result.prices = prices_as_new;
+    result.stock = stock_as_new;
     {
         auto s = tx.Prepare("insert offer", kInsertSql);
         if (!s) {
@@ -171,13 +174,13 @@ Result<OfferUpsert> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow con
     }
     result = OfferUpsert{};
     bool const offer_changed = MergeOfferColumns(r, *stored);
-    auto prices_changed = MergePacked<PackedPrice>(r.onec_id, stored->prices_json, prices, result.prices,
-                                                   packed_prices_, UnpackPrices, MergePrices, PackPrices);
+    auto prices_changed = MergePacked(r.onec_id, stored->prices_json, prices, prices_as_new, result.prices,
+                                      packed_prices_, UnpackPrices, MergePrices, PackPrices);
     if (!prices_changed) {
         return prices_changed.error();
     }
-    auto stock_changed = MergePacked<PackedStock>(r.onec_id, stored->stock_json, stock, result.stock, packed_stock_,
-                                                  UnpackStock, MergeStock, PackStock);
+    auto stock_changed = MergePacked(r.onec_id, stored->stock_json, stock, stock_as_new, result.stock,
+                                     packed_stock_, UnpackStock, MergeStock, PackStock);
     if (!stock_changed) {
         return stock_changed.error();
     }

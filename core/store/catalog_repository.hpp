@@ -82,19 +82,21 @@ struct OfferRow {
     bool marked_deleted = false;
 };
 
+/// One price of an offer (Цена): stored packed in the offer's row (migration 0010).
 struct PriceRow {
-    std::string offer_id;
     std::string price_type_id;
     std::int64_t price_raw = 0;
     std::string currency;
     std::string unit;
     std::optional<std::int64_t> coefficient_raw;
+    friend bool operator==(PriceRow const&, PriceRow const&) = default;
 };
 
+/// One stock figure of an offer: stored packed in the offer's row (migration 0010).
 struct StockRow {
-    std::string offer_id;
     std::string warehouse_id;  ///< "" for a total without warehouse
     std::int64_t quantity_raw = 0;
+    friend bool operator==(StockRow const&, StockRow const&) = default;
 };
 
 struct OnecCounterpartyRow {

@@ -131,8 +131,8 @@ TEST_F(CatalogRepositoryTest, PricesAndStockCompareRawAmounts) {
     auto tx = BeginOrDie(*db_);
     OfferRow offer{.onec_id = "o", .catalog_id = "cat", .product_id = "o"};
     std::vector<PriceRow> price{
-        {.offer_id = "o", .price_type_id = "t", .price_raw = 1'815'000, .currency = "RUB", .unit = "шт"}};
-    std::vector<StockRow> stock{{.offer_id = "o", .warehouse_id = "", .quantity_raw = 30'000}};
+        {.price_type_id = "t", .price_raw = 1'815'000, .currency = "RUB", .unit = "шт"}};
+    std::vector<StockRow> stock{{.warehouse_id = "", .quantity_raw = 30'000}};
     auto first = repo_.UpsertOffer(*tx, offer, price, stock, "ex1").value();
     EXPECT_EQ(first.offer, UpsertOutcome::kInserted);
     EXPECT_EQ(first.prices.inserted, 1);
@@ -158,17 +158,17 @@ TEST_F(CatalogRepositoryTest, PricesAndRestsFromSeparateFilesMergeIntoTheOffer) 
     auto tx = BeginOrDie(*db_);
     OfferRow offer{.onec_id = "p#v", .catalog_id = "cat", .product_id = "p", .name = "Коврик"};
     std::vector<PriceRow> prices{
-        {.offer_id = "p#v", .price_type_id = "wholesale", .price_raw = 900'000, .currency = "RUB", .unit = "шт"},
-        {.offer_id = "p#v", .price_type_id = "retail", .price_raw = 1'200'000, .currency = "RUB", .unit = "шт"}};
+        {.price_type_id = "wholesale", .price_raw = 900'000, .currency = "RUB", .unit = "шт"},
+        {.price_type_id = "retail", .price_raw = 1'200'000, .currency = "RUB", .unit = "шт"}};
     ASSERT_EQ(repo_.UpsertOffer(*tx, offer, prices, {}, "ex1").value().offer, UpsertOutcome::kInserted);
     OfferRow bare{.onec_id = "p#v", .catalog_id = "cat", .product_id = "p"};
-    std::vector<StockRow> rests{{.offer_id = "p#v", .warehouse_id = "w2", .quantity_raw = 50'000},
-                                {.offer_id = "p#v", .warehouse_id = "w1", .quantity_raw = 20'000}};
+    std::vector<StockRow> rests{{.warehouse_id = "w2", .quantity_raw = 50'000},
+                                {.warehouse_id = "w1", .quantity_raw = 20'000}};
     auto r = repo_.UpsertOffer(*tx, bare, {}, rests, "ex1").value();
     EXPECT_EQ(r.offer, UpsertOutcome::kUnchanged);
     EXPECT_EQ(r.stock.inserted, 2);
     std::vector<PriceRow> one_price{
-        {.offer_id = "p#v", .price_type_id = "retail", .price_raw = 1'300'000, .currency = "RUB", .unit = "шт"}};
+        {.price_type_id = "retail", .price_raw = 1'300'000, .currency = "RUB", .unit = "шт"}};
     r = repo_.UpsertOffer(*tx, bare, one_price, {}, "ex1").value();
     EXPECT_EQ(r.prices.updated, 1);
     EXPECT_EQ(r.prices.inserted + r.prices.unchanged, 0);
@@ -184,8 +184,8 @@ TEST_F(CatalogRepositoryTest, PricesAndRestsFromSeparateFilesMergeIntoTheOffer) 
 // prices' timestamp, not the offer's version.
 TEST_F(CatalogRepositoryTest, OnlyWhatChangedMovesItsTimestamp) {
     OfferRow offer{.onec_id = "o", .catalog_id = "cat", .product_id = "o", .name = "Шланг"};
-    std::vector<PriceRow> price{{.offer_id = "o", .price_type_id = "t", .price_raw = 10'000, .currency = "RUB"}};
-    std::vector<StockRow> stock{{.offer_id = "o", .warehouse_id = "w", .quantity_raw = 10'000}};
+    std::vector<PriceRow> price{{.price_type_id = "t", .price_raw = 10'000, .currency = "RUB"}};
+    std::vector<StockRow> stock{{.warehouse_id = "w", .quantity_raw = 10'000}};
     auto land = [&](std::string const& exchange) {
         auto tx = BeginOrDie(*db_);
         auto r = repo_.UpsertOffer(*tx, offer, price, stock, exchange);
@@ -212,7 +212,7 @@ TEST_F(CatalogRepositoryTest, AHandEditedPackedColumnIsAClearError) {
     OfferRow offer{.onec_id = "o", .catalog_id = "cat", .product_id = "o"};
     ASSERT_TRUE(repo_.UpsertOffer(*tx, offer, "ex1"));
     ASSERT_TRUE(tx->db().Execute("edit by hand", "UPDATE offers SET prices_json = '{\"t\": 5}'"));
-    std::vector<PriceRow> price{{.offer_id = "o", .price_type_id = "t", .price_raw = 10'000}};
+    std::vector<PriceRow> price{{.price_type_id = "t", .price_raw = 10'000}};
     auto r = repo_.UpsertOffer(*tx, offer, price, {}, "ex1");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message,
