@@ -190,6 +190,8 @@ PhaseResult LandFile(fs::path const& store_path, fs::path const& file, store::Da
     r.problems = summary->skipped;
     if (!summary->problems.empty()) {
         SetNote(r, "first problem: " + summary->problems.front().message);
+    } else {
+        SetNote(r, "store writer busy " + std::to_string(std::chrono::duration<double>(landing.WriterBusyTime()).count()).substr(0, 5) + " s");
     }
     return r;
 }

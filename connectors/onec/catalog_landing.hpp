@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -113,6 +114,10 @@ public:
     /// records still buffered on the reader side).
     LandingStats const& Stats() const;
 
+    /// Wall time the writer thread spent in transactions so far: with the reader's time beside
+    /// it, tells which side of the landing is the bottleneck (commerceml_bench prints it).
+    std::chrono::nanoseconds WriterBusyTime() const;
+
     // CmlVisitor
     Status OnHeader(CmlHeader const& header) override;
     Status OnGroup(CmlGroup const& group) override;
@@ -161,6 +166,7 @@ private:
     bool stopping_ = false;
     LandingStats stats_;              ///< committed work only
     bool unsynced_commits_ = false;  ///< relaxed commits since the last Flush synced the WAL
+    std::chrono::nanoseconds writer_busy_time_{0};
     std::thread writer_;  ///< started with the first hand-over
 
     // Reader side.

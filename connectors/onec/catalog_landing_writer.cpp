@@ -2,6 +2,7 @@
 // decoded rows to one writer thread through a bounded queue, so XML parsing and SQLite each get a
 // core. Memory stays bounded: at most LandingOptions::max_queued_batches batches wait, plus what
 // the open transaction holds for a retry (max_records_per_transaction).
+#include <chrono>
 #include <utility>
 
 #include "connectors/onec/catalog_landing.hpp"
@@ -74,6 +75,11 @@ Status CatalogLanding::Flush() {
     return {};
 }
 
+std::chrono::nanoseconds CatalogLanding::WriterBusyTime() const {
+    std::lock_guard lock(mutex_);
+    return writer_busy_time_;
+}
+
 LandingStats const& CatalogLanding::Stats() const {
     (void)WaitUntilWritten();  // on failure: what was committed before it
     std::lock_guard lock(mutex_);
@@ -89,9 +95,12 @@ void CatalogLanding::WriterLoop() {
         }
         writer_busy_ = true;
         lock.unlock();
+        auto const started = std::chrono::steady_clock::now();
         Status st = WriteTransaction();
+        auto const took = std::chrono::steady_clock::now() - started;
         lock.lock();
         writer_busy_ = false;
+        writer_busy_time_ += took;
         if (!st) {
             writer_error_ = st.error().WithContext("landing 1C exchange " + exchange_id_);
         }

@@ -8,10 +8,13 @@
 namespace b2b::store {
 namespace {
 
-// One column value as bound or read: NULL, an integer or a text.
-using Value = std::variant<std::monostate, std::int64_t, std::string>;
+// One column value as bound: NULL, an integer or a text viewed in the row being landed (which
+// outlives the upsert, so binding copies nothing).
+using Value = std::variant<std::monostate, std::int64_t, std::string_view>;
+// One column value as read back from the store.
+using StoredValue = std::variant<std::monostate, std::int64_t, std::string>;
 
-Value Text(std::string const& s) { return s; }
+Value Text(std::string const& s) { return std::string_view(s); }
 Value Int(std::int64_t v) { return v; }
 Value Flag(bool v) { return std::int64_t{v ? 1 : 0}; }
 Value OptFlag(std::optional<bool> v) { return v ? Flag(*v) : Value{}; }
@@ -33,21 +36,24 @@ struct TableSql {
     int key_count;
     unsigned keep_if_empty = 0;  // bit i: an empty incoming text keeps the stored value of column i
     unsigned keep_stored = 0;    // bit i: a non-empty stored value wins (first declaration)
+    // `insert` that leaves a present row alone, for tables landed in bulk: while rows keep being
+    // new (a first catalog exchange) one statement does what select + insert did.
+    char const* insert_if_absent = nullptr;
 };
 
 void BindValue(Statement& s, int index, Value const& v) {
     if (auto const* i = std::get_if<std::int64_t>(&v)) {
         s.Bind(index, *i);
-    } else if (auto const* t = std::get_if<std::string>(&v)) {
-        s.BindStatic(index, std::string_view(*t));  // the values outlive every statement they are bound to
+    } else if (auto const* t = std::get_if<std::string_view>(&v)) {
+        s.BindStatic(index, *t);  // the values outlive every statement they are bound to
     } else {
         s.BindNull(index);
     }
 }
 
-Value ReadValue(Statement const& s, int column, char kind) {
+StoredValue ReadValue(Statement const& s, int column, char kind) {
     if (s.ColumnIsNull(column)) {
-        return Value{};
+        return StoredValue{};
     }
     if (kind == 'i') {
         return s.ColumnInt64(column);
@@ -55,12 +61,22 @@ Value ReadValue(Statement const& s, int column, char kind) {
     return s.ColumnText(column);
 }
 
+Value View(StoredValue const& v) {
+    if (auto const* i = std::get_if<std::int64_t>(&v)) {
+        return *i;
+    }
+    if (auto const* t = std::get_if<std::string>(&v)) {
+        return std::string_view(*t);
+    }
+    return Value{};
+}
+
 bool IsEmptyText(Value const& v) {
-    auto const* t = std::get_if<std::string>(&v);
+    auto const* t = std::get_if<std::string_view>(&v);
     return t == nullptr || t->empty();
 }
 
-Status BindAllAndRun(Transaction& tx, TableSql const& t, char const* sql, std::vector<Value> const& keys,
+Result<int> BindAllAndRun(Transaction& tx, TableSql const& t, char const* sql, std::vector<Value> const& keys,
                      std::vector<Value> const& content, UnixMillis now, std::optional<std::string_view> exchange) {
     auto s = tx.Prepare(t.purpose, sql);
     if (!s) {
@@ -77,12 +93,15 @@ Status BindAllAndRun(Transaction& tx, TableSql const& t, char const* sql, std::v
     if (exchange) {
         s->Bind(index, *exchange);
     }
-    return s->Run();
+    if (auto st = s->Run(); !st) {
+        return st.error();
+    }
+    return s->Changes();
 }
 
 // The stored content columns of a row, and its last_seen_exchange when the table has one.
 struct StoredRow {
-    std::vector<Value> content;
+    std::vector<StoredValue> content;
     std::string last_seen_exchange;
 };
 
@@ -113,16 +132,31 @@ Result<std::optional<StoredRow>> ReadStored(Transaction& tx, TableSql const& t, 
     return std::optional(std::move(stored));
 }
 
-// Reads the stored row, merges, compares, and writes only what differs.
+// Reads the stored row, merges, compares, and writes only what differs. `last_inserted` (tables
+// with insert_if_absent): whether the previous upsert of this table inserted; if so, the insert is
+// tried first, since rows of a bulk landing are new in runs.
 Result<UpsertOutcome> Upsert(Transaction& tx, TableSql const& t, std::vector<Value> const& keys,
                              std::vector<Value> content, UnixMillis now,
-                             std::optional<std::string_view> exchange = std::nullopt) {
+                             std::optional<std::string_view> exchange = std::nullopt, bool* last_inserted = nullptr) {
     if (content.size() != t.kinds.size() || keys.size() != static_cast<std::size_t>(t.key_count)) {
         return Error::Bug("store: " + std::string(t.purpose) + ": row shape does not match its table description");
+    }
+    bool const insert_first = t.insert_if_absent != nullptr && last_inserted != nullptr && *last_inserted;
+    if (insert_first) {
+        auto inserted = BindAllAndRun(tx, t, t.insert_if_absent, keys, content, now, exchange);
+        if (!inserted) {
+            return inserted.error();
+        }
+        if (*inserted == 1) {
+            return UpsertOutcome::kInserted;
+        }
     }
     auto stored = ReadStored(tx, t, keys);
     if (!stored) {
         return stored.error();
+    }
+    if (last_inserted != nullptr) {
+        *last_inserted = !*stored;
     }
     if (!*stored) {
         if (auto st = BindAllAndRun(tx, t, t.insert, keys, content, now, exchange); !st) {
@@ -132,12 +166,12 @@ Result<UpsertOutcome> Upsert(Transaction& tx, TableSql const& t, std::vector<Val
     }
     bool changed = false;
     for (std::size_t i = 0; i < content.size(); ++i) {
-        Value& old_value = (*stored)->content[i];
+        StoredValue const& old_value = (*stored)->content[i];
         unsigned const bit = 1u << i;
         if (((t.keep_if_empty & bit) != 0 && IsEmptyText(content[i])) ||
-            ((t.keep_stored & bit) != 0 && !IsEmptyText(old_value))) {
-            content[i] = std::move(old_value);
-        } else if (old_value != content[i]) {
+            ((t.keep_stored & bit) != 0 && !IsEmptyText(View(old_value)))) {
+            content[i] = View(old_value);  // `stored` lives until the row is written
+        } else if (View(old_value) != content[i]) {
             changed = true;
         }
     }
@@ -220,6 +254,13 @@ constexpr TableSql kProducts{
     "UPDATE products SET last_seen_exchange = ?14 WHERE onec_id = ?1",
     "tttttttttii",
     1,
+    0,
+    0,
+    "INSERT INTO products (onec_id, catalog_id, article, barcode, name, base_unit_code, base_unit_name,"
+    " group_ids_json, manufacturer_id, manufacturer_name, marked_deleted, active, deleted_at, deactivated_at,"
+    " last_seen_exchange, version, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, CASE WHEN ?11 THEN ?13 END, NULL, ?14, 1, ?13, ?13)"
+    " ON CONFLICT (onec_id) DO NOTHING",
 };
 
 constexpr TableSql kCounterparties{
@@ -331,7 +372,7 @@ Result<UpsertOutcome> CatalogRepository::UpsertProduct(Transaction& tx, ProductR
                   {Text(r.catalog_id), Text(r.article), Text(r.barcode), Text(r.name), Text(r.base_unit_code),
                    Text(r.base_unit_name), Text(r.group_ids_json), Text(r.manufacturer_id), Text(r.manufacturer_name),
                    Flag(r.marked_deleted), Flag(!r.marked_deleted)},
-                  clock_.NowMillis(), exchange_id);
+                  clock_.NowMillis(), exchange_id, &last_product_inserted_);
 }
 
 Result<UpsertOutcome> CatalogRepository::UpsertCounterparty(Transaction& tx, OnecCounterpartyRow const& r) {

@@ -219,6 +219,7 @@ private:
     Clock const& clock_;
     std::string packed_prices_;  ///< reused between offers: packing does not allocate each time
     std::string packed_stock_;
+    bool last_product_inserted_ = false;  ///< the previous UpsertProduct inserted: try the insert first
 };
 
 }  // namespace b2b::store

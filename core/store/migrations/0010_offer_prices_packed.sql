@@ -14,7 +14,10 @@
 --      stock_json   [[warehouse_id, quantity_raw], ...]   (warehouse '' = a total without warehouse)
 --    amounts stay Decimal raw integers (1/10000); prices_updated_at / stock_updated_at move only
 --    when that array really changed (NULL while it is empty), so re-landing still changes nothing;
---  * the views `prices` and `stock` keep the old tables' columns for every reader.
+--  * the views `prices` and `stock` keep the old tables' columns for every reader;
+--  * offers_by_product is gone: nothing looks offers up by product (the join from an offer to its
+--    product uses products' own key), and as a second randomly-keyed index it doubled the pages
+--    every landing transaction rewrote. Add it back with the first reader that needs it.
 -- Keys, meanings and the other tables of 0003 are unchanged; `id` is internal and never exposed.
 
 CREATE TABLE products_by_arrival (
@@ -102,7 +105,6 @@ DROP TABLE prices;
 DROP TABLE stock;
 DROP TABLE offers;
 ALTER TABLE offers_by_arrival RENAME TO offers;
-CREATE INDEX offers_by_product ON offers (product_id);
 CREATE INDEX offers_by_catalog_active ON offers (catalog_id, active);
 
 CREATE VIEW prices (offer_id, price_type_id, price_raw, currency, unit, coefficient_raw, created_at, updated_at) AS
