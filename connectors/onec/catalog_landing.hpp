@@ -29,11 +29,14 @@ struct LandingOptions {
     /// Batches waiting for the writer at most; the reader waits when the queue is full. Bounds
     /// memory (each batch is decoded rows) while parsing overlaps the SQLite work.
     std::size_t max_queued_batches = 4;
-    /// A write transaction takes every batch already waiting, up to this many records: when the
-    /// store is the slower side, fewer and larger commits (each commit writes every page it
-    /// dirtied to the WAL, and 1C Ид spread an offer's rows over random pages). Also bounds how
-    /// long the store's connection is held at once.
-    std::size_t max_records_per_transaction = 4000;
+    /// A write transaction stays open across batches until it has written this many records, or
+    /// has been open for max_transaction_time, or a Flush asks for the commit. Each commit writes
+    /// every page it dirtied to the WAL, and 1C Ид are random GUIDs, so the onec_id indexes of a
+    /// large catalog are dirtied nearly whole by every commit: fewer commits, fewer page writes.
+    std::size_t max_records_per_transaction = 25000;
+    /// Bounds how long the store's connection is held at once (other writers, e.g. the job queue,
+    /// wait for it).
+    std::chrono::milliseconds max_transaction_time{500};
     /// Warnings beyond this are counted, not listed.
     std::size_t max_warnings_kept = 100;
 };
@@ -85,7 +88,10 @@ struct LandingStats {
 ///
 /// The visitor side is not thread-safe (one reading thread); the Database may be shared (every
 /// write takes a Transaction, on the writer thread). A writer failure is returned by the next
-/// callback, Flush or Finish; the failed records stay queued, so Flush can be retried.
+/// callback, Flush or Finish, and by every later one: the records of the failed transaction are
+/// gone (batches are freed as soon as they are written, so memory does not grow with the
+/// transaction), and the caller re-reads from its last persisted checkpoint with a new landing
+/// (the endpoint builds one landing per import slice and persists its checkpoint only after Flush).
 /// Batches already handed to the writer are committed before the destructor returns (as the old
 /// synchronous flush of a full batch was); records not yet in a batch are dropped. The writer
 /// commits with Durability::kRelaxed and Flush makes it all durable with one WAL sync: the
@@ -100,8 +106,7 @@ public:
     /// Hands the buffered records to the writer and waits until everything handed over is
     /// committed. Called by the endpoint at the end of each bounded import slice, before it
     /// persists the reader checkpoint.
-    /// Errors: the store's (transient on lock contention); the records are kept, so Flush can be
-    /// retried (a retry first rewrites what failed).
+    /// Errors: the store's (transient on lock contention); the landing stays failed (see above).
     Status Flush();
 
     /// End of a file: flushes, then for each full package seen (СодержитТолькоИзменения false on
@@ -114,9 +119,9 @@ public:
     /// records still buffered on the reader side).
     LandingStats const& Stats() const;
 
-    /// Wall time the writer thread spent in transactions so far: with the reader's time beside
-    /// it, tells which side of the landing is the bottleneck (commerceml_bench prints it).
-    std::chrono::nanoseconds WriterBusyTime() const;
+    /// CPU time the writer thread spent in transactions so far: with the reader thread's beside
+    /// it, tells which side of the landing is the bottleneck (commerceml_bench prints both).
+    std::chrono::nanoseconds WriterCpuTime() const;
 
     // CmlVisitor
     Status OnHeader(CmlHeader const& header) override;
@@ -162,11 +167,12 @@ private:
     mutable std::condition_variable changed_;  ///< any change of the fields below
     std::deque<Batch> queue_;                  ///< handed over, oldest first
     bool writer_busy_ = false;                 ///< inside WriteTransaction
-    std::optional<Error> writer_error_;        ///< the last failed transaction; its batches are back in queue_
+    std::optional<Error> writer_error_;        ///< a failed transaction: sticky
+    mutable bool commit_requested_ = false;    ///< Flush (or the destructor) waits: commit once the queue is empty
     bool stopping_ = false;
     LandingStats stats_;              ///< committed work only
     bool unsynced_commits_ = false;  ///< relaxed commits since the last Flush synced the WAL
-    std::chrono::nanoseconds writer_busy_time_{0};
+    std::chrono::nanoseconds writer_cpu_time_{0};
     std::thread writer_;  ///< started with the first hand-over
 
     // Reader side.

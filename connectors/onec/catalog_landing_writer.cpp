@@ -1,18 +1,32 @@
 // CatalogLanding's two-thread half: the reader thread (visitor callbacks) hands full batches of
 // decoded rows to one writer thread through a bounded queue, so XML parsing and SQLite each get a
-// core. Memory stays bounded: at most LandingOptions::max_queued_batches batches wait, plus what
-// the open transaction holds for a retry (max_records_per_transaction).
+// core. Memory stays bounded: at most LandingOptions::max_queued_batches batches wait and one is
+// being written; a batch is freed as soon as it is in the open transaction.
+#include <time.h>
+
 #include <chrono>
 #include <utility>
 
 #include "connectors/onec/catalog_landing.hpp"
 
 namespace b2b::onec {
+namespace {
+
+// CPU time of the calling thread: unlike wall time, not inflated by other processes or by the
+// writer waiting for batches.
+std::chrono::nanoseconds ThreadCpuTime() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+}  // namespace
 
 CatalogLanding::~CatalogLanding() {
     std::unique_lock lock(mutex_);
-    // Finish what was handed over, as the synchronous landing did for every full batch; a failed
-    // writer is not retried here (the endpoint did not persist a checkpoint past those records).
+    // Finish what was handed over, as the synchronous landing did for every full batch.
+    commit_requested_ = true;
+    changed_.notify_all();
     changed_.wait(lock, [this] { return writer_error_ || (queue_.empty() && !writer_busy_); });
     stopping_ = true;
     changed_.notify_all();
@@ -29,7 +43,7 @@ Status CatalogLanding::HandOff() {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [this] { return writer_error_ || queue_.size() < options_.max_queued_batches; });
     if (writer_error_) {
-        return *writer_error_;  // the batch stays in filling_; Flush retries the queue first
+        return *writer_error_;
     }
     queue_.push_back(std::move(filling_));
     filling_ = Batch();
@@ -43,7 +57,10 @@ Status CatalogLanding::HandOff() {
 
 Status CatalogLanding::WaitUntilWritten() const {
     std::unique_lock lock(mutex_);
+    commit_requested_ = true;  // the writer keeps its transaction open for more batches otherwise
+    changed_.notify_all();
     changed_.wait(lock, [this] { return writer_error_ || (queue_.empty() && !writer_busy_); });
+    commit_requested_ = false;
     if (writer_error_) {
         return *writer_error_;
     }
@@ -51,14 +68,6 @@ Status CatalogLanding::WaitUntilWritten() const {
 }
 
 Status CatalogLanding::Flush() {
-    {
-        // A retry: let the writer take the failed batches again.
-        std::lock_guard lock(mutex_);
-        if (writer_error_) {
-            writer_error_.reset();
-            changed_.notify_all();
-        }
-    }
     if (auto st = HandOff(); !st) {
         return st;
     }
@@ -75,9 +84,9 @@ Status CatalogLanding::Flush() {
     return {};
 }
 
-std::chrono::nanoseconds CatalogLanding::WriterBusyTime() const {
+std::chrono::nanoseconds CatalogLanding::WriterCpuTime() const {
     std::lock_guard lock(mutex_);
-    return writer_busy_time_;
+    return writer_cpu_time_;
 }
 
 LandingStats const& CatalogLanding::Stats() const {
@@ -95,12 +104,12 @@ void CatalogLanding::WriterLoop() {
         }
         writer_busy_ = true;
         lock.unlock();
-        auto const started = std::chrono::steady_clock::now();
+        auto const started = ThreadCpuTime();
         Status st = WriteTransaction();
-        auto const took = std::chrono::steady_clock::now() - started;
+        auto const took = ThreadCpuTime() - started;
         lock.lock();
         writer_busy_ = false;
-        writer_busy_time_ += took;
+        writer_cpu_time_ += took;
         if (!st) {
             writer_error_ = st.error().WithContext("landing 1C exchange " + exchange_id_);
         }
@@ -108,58 +117,57 @@ void CatalogLanding::WriterLoop() {
     }
 }
 
-// One transaction over the batches waiting now (at least one), up to max_records_per_transaction
-// records. On failure the batches go back to the front of the queue in their order.
+// One transaction over the batches handed over, kept open while more arrive: it commits after
+// max_records_per_transaction records, after max_transaction_time, or when a Flush waits and the
+// queue is empty. Each batch is freed once written; on failure the landing stays failed.
 Status CatalogLanding::WriteTransaction() {
     // Relaxed: not fsynced at commit. Durability is needed only at the endpoint's commit point
     // (Flush, which syncs the WAL once); a power loss before it means re-reading from the last
-    // persisted checkpoint, and re-landing is idempotent. Saves an fsync of every page the
-    // transaction dirtied, which with random 1C Ид is most of the prices/stock tables.
+    // persisted checkpoint, and re-landing is idempotent.
     auto tx = store::Transaction::Begin(db_, "land 1C records", store::Transaction::Mode::kWrite,
                                         store::Transaction::Durability::kRelaxed);
     if (!tx) {
         return tx.error();
     }
-    std::deque<Batch> taken;
-    auto give_back = [this, &taken] {
-        std::lock_guard lock(mutex_);
-        while (!taken.empty()) {
-            queue_.push_front(std::move(taken.back()));
-            taken.pop_back();
-        }
-    };
-    // Counted aside and merged only after the commit, so a failed transaction that is retried
-    // does not count twice.
-    LandingStats batch;
+    // Counted aside and merged only after the commit: stats count committed work only.
+    LandingStats batch_stats;
     auto known_before = known_price_types_;
     last_product_known_.reset();  // answers are valid within one transaction only
+    auto const deadline = std::chrono::steady_clock::now() + options_.max_transaction_time;
     std::size_t records = 0;
     for (;;) {
+        Batch batch;
         {
-            std::lock_guard lock(mutex_);
-            if (queue_.empty() || records >= options_.max_records_per_transaction) {
+            std::unique_lock lock(mutex_);
+            if (records >= options_.max_records_per_transaction) {
                 break;
             }
-            taken.push_back(std::move(queue_.front()));
+            // An empty queue ends the transaction only when someone waits for the commit (or at
+            // the deadline): committing whenever the writer catches up with the reader would
+            // make a commit per batch.
+            changed_.wait_until(lock, deadline, [this] { return !queue_.empty() || commit_requested_ || stopping_; });
+            bool const overdue = std::chrono::steady_clock::now() >= deadline;
+            if (queue_.empty() || (overdue && records > 0)) {
+                break;
+            }
+            batch = std::move(queue_.front());
             queue_.pop_front();
             changed_.notify_all();  // room for the reader
         }
-        for (auto const& record : taken.back()) {
-            if (auto st = Write(**tx, record, batch); !st) {
+        for (auto const& record : batch) {
+            if (auto st = Write(**tx, record, batch_stats); !st) {
                 known_price_types_ = std::move(known_before);
-                give_back();
                 return st;
             }
         }
-        records += taken.back().size();
+        records += batch.size();
     }
     if (auto st = (*tx)->Commit(); !st) {
         known_price_types_ = std::move(known_before);
-        give_back();
         return st;
     }
     std::lock_guard lock(mutex_);
-    MergeCommitted(std::move(batch));
+    MergeCommitted(std::move(batch_stats));
     unsynced_commits_ = true;
     return {};
 }

@@ -1,6 +1,7 @@
 // CatalogLanding's writer thread against a real SQLite store: batches handed over between flushes,
-// a writer failure (the store locked by another connection) that Flush reports and a retry repairs
-// without counting twice, and the destructor's "handed over is committed, buffered is dropped".
+// one transaction across batches, a writer failure (the store locked by another connection) that
+// fails the landing and a re-read that repairs it without counting twice, and the destructor's
+// "handed over is committed, buffered is dropped".
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -97,25 +98,50 @@ TEST_F(LandingPipelineTest, SmallBatchesAndTransactionsLandEverythingOnceAndRela
     EXPECT_EQ(MaxUpdatedAt(), landed_at);
 }
 
-TEST_F(LandingPipelineTest, LockedStoreFailsFlushKeepsTheRecordsAndRetryCountsOnce) {
+// The endpoint's recovery: a failed landing stays failed (its records are gone), and a new landing
+// that re-reads from the checkpoint lands everything exactly once.
+TEST_F(LandingPipelineTest, LockedStoreFailsTheLandingAndAReReadLandsEverythingOnce) {
     auto other = store::test::OpenOrDie(dir_ / "state.db");  // e.g. `b2bsync jobs retry` beside the daemon
     ASSERT_TRUE(other);
     auto hold = BeginOrDie(*other);  // holds SQLite's write lock
-
-    CatalogLanding landing(*db_, clock_, "ex1", LandingOptions{.batch_size = 100});
-    Read(landing, OfferPackage(kOffers, "10"));
-    auto failed = landing.Flush();
-    ASSERT_FALSE(failed);
-    EXPECT_TRUE(failed.error().IsTransient()) << failed.error().message;
-    EXPECT_EQ(landing.Stats().offers.Total(), 0u);
+    {
+        CatalogLanding landing(*db_, clock_, "ex1", LandingOptions{.batch_size = 100});
+        Read(landing, OfferPackage(kOffers, "10"));
+        auto failed = landing.Flush();
+        ASSERT_FALSE(failed);
+        EXPECT_TRUE(failed.error().IsTransient()) << failed.error().message;
+        EXPECT_EQ(landing.Stats().offers.Total(), 0u);
+        ASSERT_TRUE(hold->Commit());
+        auto again = landing.Flush();
+        ASSERT_FALSE(again) << "a failed landing must not report success for records it dropped";
+        EXPECT_EQ(again.error().message, failed.error().message);
+    }
     EXPECT_EQ(Counts().offers, 0);
 
-    ASSERT_TRUE(hold->Commit());
-    ASSERT_TRUE(landing.Flush());
-    EXPECT_EQ(landing.Stats().offers.inserted, static_cast<std::uint64_t>(kOffers));
-    EXPECT_EQ(landing.Stats().prices.inserted, static_cast<std::uint64_t>(kOffers));
+    CatalogLanding reread(*db_, clock_, "ex1", LandingOptions{.batch_size = 100});
+    Read(reread, OfferPackage(kOffers, "10"));
+    ASSERT_TRUE(reread.Flush());
+    EXPECT_EQ(reread.Stats().offers.inserted, static_cast<std::uint64_t>(kOffers));
+    EXPECT_EQ(reread.Stats().prices.inserted, static_cast<std::uint64_t>(kOffers));
     EXPECT_EQ(Counts().offers, kOffers);
     EXPECT_EQ(Counts().prices, kOffers);
+}
+
+// A writer faster than the reader keeps one transaction open across batches instead of committing
+// each batch: with small batches and a long time budget, every record lands in few transactions.
+TEST_F(LandingPipelineTest, TheTransactionStaysOpenAcrossBatchesUntilAFlushAsks) {
+    auto other = store::test::OpenOrDie(dir_ / "state.db");  // a reader beside the landing's connection
+    ASSERT_TRUE(other);
+    CatalogLanding landing(*db_, clock_, "ex1",
+                           LandingOptions{.batch_size = 2, .max_queued_batches = 1,
+                                          .max_records_per_transaction = 1000, .max_transaction_time = 10s});
+    Read(landing, OfferPackage(kOffers, "10"));
+    // Nothing committed yet: the writer holds the batches in its open transaction (seen through a
+    // second connection; the landing's is busy until it commits).
+    EXPECT_EQ(store::test::QueryText(*other, "SELECT COUNT(*) FROM offers"), "0");
+    ASSERT_TRUE(landing.Flush());
+    EXPECT_EQ(Counts().offers, kOffers);
+    EXPECT_EQ(landing.Stats().offers.inserted, static_cast<std::uint64_t>(kOffers));
 }
 
 TEST_F(LandingPipelineTest, DestructorCommitsHandedOverBatchesAndDropsTheBufferedRest) {
