@@ -190,15 +190,12 @@ LandingCounts LandingStats::All() const {
     return all;
 }
 
-std::string LandingStats::Summary() const {
-    std::string out;
-    auto add = [&out](char const* name, LandingCounts const& c) {
-        if (c.Total() == 0) {
-            return;
+ImportTally LandingStats::Tally() const {
+    ImportTally t;
+    auto add = [&t](char const* kind, LandingCounts const& c) {
+        if (c.Total() > 0) {
+            t.rows.push_back({kind, c.inserted, c.updated, c.unchanged});
         }
-        out += name;
-        out += ' ' + std::to_string(c.Total()) + " (+" + std::to_string(c.inserted) + " ~" + std::to_string(c.updated) +
-               " =" + std::to_string(c.unchanged) + "), ";
     };
     add("price types", price_types);
     add("warehouses", warehouses);
@@ -210,10 +207,11 @@ std::string LandingStats::Summary() const {
     add("stock", stock);
     add("counterparties", counterparties);
     add("documents", documents);
-    out += "deactivated products " + std::to_string(products_deactivated) + ", deactivated offers " +
-           std::to_string(offers_deactivated) + ", orphan offers " + std::to_string(orphan_offers) +
-           ", unknown price types " + std::to_string(unknown_price_type_count);
-    return out;
+    t.products_deactivated = products_deactivated;
+    t.offers_deactivated = offers_deactivated;
+    t.orphan_offers = orphan_offers;
+    t.unknown_price_types = unknown_price_type_count;
+    return t;
 }
 
 CatalogLanding::CatalogLanding(store::Database& db, Clock const& clock, std::string exchange_id, LandingOptions options)

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "connectors/onec/cml_reader.hpp"
+#include "connectors/onec/import_tally.hpp"
 #include "core/store/catalog_repository.hpp"
 #include "core/store/database.hpp"
 #include "core/util/clock.hpp"
@@ -70,9 +71,11 @@ struct LandingStats {
 
     /// Sum over all kinds.
     LandingCounts All() const;
-    /// One line for the exchange answer and logs, e.g.
-    /// "products 36 (+36 ~0 =0), offers 44 (+44 ~0 =0), ..., orphan offers 0, unknown price types 0".
-    std::string Summary() const;
+    /// The same counts as the endpoint sums them over a file's slices.
+    ImportTally Tally() const;
+    /// One line for logs, e.g. "products 36 (+36 ~0 =0), offers 44 (+44 ~0 =0), ..., orphan offers 0,
+    /// unknown price types 0" (ImportTally::Summary).
+    std::string Summary() const { return Tally().Summary(); }
 };
 
 /// Lands what 1C sends (commerceml.md §6) into the store, idempotently: a CmlVisitor that buffers

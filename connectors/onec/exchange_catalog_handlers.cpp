@@ -190,7 +190,8 @@ ExchangeAnswer OneCExchangeEndpoint::Core::ImportNamed(ExchangeSession const& se
             }
             skipped = cursor.skipped;
             std::vector<std::string> lines{std::move(line)};
-            if (auto summary = sink->Summary(); !summary.empty()) {
+            // Summed over the file's slices (the cursor keeps them across restarts), not this slice's.
+            if (auto summary = cursor.kept.Summary(); !summary.empty()) {
                 lines.push_back(std::move(summary));
             }
             // Not an error (issue 3): kept, linked when the product / price type arrives.

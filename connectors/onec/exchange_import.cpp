@@ -117,6 +117,13 @@ std::string EncodeCursor(ImportCursor const& cursor) {
     o["skipped"] = cursor.skipped;
     o["orphan_offers"] = cursor.kept.orphan_offers;
     o["unknown_price_types"] = cursor.kept.unknown_price_types;
+    json::array rows;
+    for (auto const& r : cursor.kept.rows) {
+        rows.push_back(json::array{json::string(r.kind), r.inserted, r.updated, r.unchanged});
+    }
+    o["rows"] = std::move(rows);
+    o["products_deactivated"] = cursor.kept.products_deactivated;
+    o["offers_deactivated"] = cursor.kept.offers_deactivated;
     return json::serialize(o);
 }
 
@@ -149,6 +156,19 @@ Result<ImportCursor> DecodeCursor(std::string_view text) {
         }
         if (auto const* v = o.if_contains("unknown_price_types")) {
             c.kept.unknown_price_types = v->to_number<std::uint64_t>();
+        }
+        if (auto const* v = o.if_contains("rows")) {
+            for (auto const& r : v->as_array()) {
+                auto const& a = r.as_array();
+                c.kept.rows.push_back({json::value_to<std::string>(a.at(0)), a.at(1).to_number<std::uint64_t>(),
+                                       a.at(2).to_number<std::uint64_t>(), a.at(3).to_number<std::uint64_t>()});
+            }
+        }
+        if (auto const* v = o.if_contains("products_deactivated")) {
+            c.kept.products_deactivated = v->to_number<std::uint64_t>();
+        }
+        if (auto const* v = o.if_contains("offers_deactivated")) {
+            c.kept.offers_deactivated = v->to_number<std::uint64_t>();
         }
         return c;
     } catch (std::exception const& e) {
@@ -222,8 +242,7 @@ SliceOutcome RunImportSlice(std::filesystem::path const& path, std::string const
     cursor.skipped += reader->Summary().skipped;
     auto const tally = sink.Tally();
     outcome.kept_in_slice = tally;
-    cursor.kept.orphan_offers += tally.orphan_offers;
-    cursor.kept.unknown_price_types += tally.unknown_price_types;
+    cursor.kept.Add(tally);
     cursor.checkpoint = std::move(checkpoint);
     cursor.headers = std::move(headers);
     return outcome;

@@ -11,6 +11,7 @@
 
 #include "connectors/onec/cml_reader.hpp"
 #include "connectors/onec/cml_writer.hpp"
+#include "connectors/onec/import_tally.hpp"
 #include "core/util/error.hpp"
 
 namespace b2b::onec {
@@ -78,13 +79,6 @@ struct ImportContext {
     bool resumed = false;        ///< false only for the first slice of the file
 };
 
-/// What one slice kept without being able to link it yet (commerceml.md §6 quirk 22; issue 3:
-/// "kept, reported in the answer text and metrics, linked when the product arrives").
-struct ImportTally {
-    std::uint64_t orphan_offers = 0;        ///< offers (with their prices/stock) of products not landed yet
-    std::uint64_t unknown_price_types = 0;  ///< prices naming a price type never declared
-};
-
 /// Where decoded records go. One sink is built per import slice (per mode=import call), fed some
 /// records, then Flush()ed; the last slice of a file also gets Finish(). Records after the last
 /// successful Flush may be delivered again (restart between Flush and the cursor write), so the
@@ -99,11 +93,9 @@ public:
     virtual Status Flush() = 0;
     /// End of file (after the last Flush): e.g. deactivation for a full package.
     virtual Status Finish() = 0;
-    /// One line for the `success` answer (may be empty).
-    virtual std::string Summary() const = 0;
-    /// This sink's (this slice's) kept-but-unlinked records; the endpoint sums them over the file
-    /// for the answer and counts them in metrics. Sinks that cannot tell report zeros.
-    virtual ImportTally Tally() const { return {}; }
+    /// What this sink (this slice) wrote; the endpoint sums the tallies over the file for the
+    /// `success` answer and counts the kept-but-unlinked records in metrics.
+    virtual ImportTally Tally() const = 0;
 };
 
 using ImportSinkFactory = std::function<std::unique_ptr<ImportSink>(ImportContext const&)>;

@@ -18,13 +18,9 @@ public:
     CmlVisitor& Visitor() override { return landing_; }
     Status Flush() override { return landing_.Flush(); }
     Status Finish() override { return landing_.Finish(); }
-    std::string Summary() const override { return landing_.Stats().Summary(); }
-    /// Offers of unknown products and prices of undeclared price types, for the exchange's
-    /// answer text and metrics (summed over the slices by the endpoint).
-    ImportTally Tally() const override {
-        auto const stats = landing_.Stats();
-        return {stats.orphan_offers, stats.unknown_price_type_count};
-    }
+    /// Rows written per kind, deactivations, offers of unknown products and prices of undeclared
+    /// price types, for the exchange's answer text and metrics (summed over the slices by the endpoint).
+    ImportTally Tally() const override { return landing_.Stats().Tally(); }
 
 private:
     CatalogLanding landing_;

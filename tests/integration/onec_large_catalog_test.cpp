@@ -5,6 +5,7 @@
 // nothing while a full one deactivates what it no longer lists; a cut upload and a SIGKILL in the
 // middle of the import leave nothing half done, and the import resumes from its persisted cursor.
 #include <fstream>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -210,6 +211,7 @@ TEST_F(OneCLargeCatalog, CutUploadAndKillMidImportThenTheImportResumesFromItsCur
         << first.body;
     EXPECT_GT(std::stoll(records[1]), 3 * 500) << "the import started over instead of resuming";
     int slices = 1;
+    std::map<std::string, std::string> success;
     for (auto const& file : {std::string("import.xml"), std::string("offers.xml")}) {
         for (;;) {
             auto const answer = import_call(file);
@@ -220,10 +222,21 @@ TEST_F(OneCLargeCatalog, CutUploadAndKillMidImportThenTheImportResumesFromItsCur
                 continue;
             }
             ASSERT_EQ(answer.body.rfind("success\n", 0), 0u) << answer.body;
+            success[file] = answer.body;
             break;
         }
     }
     EXPECT_GE(slices, 2 * kProducts / 500 - 4);
+    // The answers count the whole file, summed over its slices before and after the restart (not
+    // the last slice's rows): what 1C writes to its exchange log.
+    auto const n = std::to_string(kProducts);
+    std::smatch products;
+    ASSERT_TRUE(std::regex_search(success["import.xml"], products,
+                                  std::regex("products ([0-9]+) \\(\\+([0-9]+) ~0 =([0-9]+)\\)")))
+        << success["import.xml"];
+    EXPECT_EQ(std::stoll(products[2]) + std::stoll(products[3]), std::stoll(products[1]));
+    EXPECT_GE(std::stoll(products[1]), kProducts) << "every product counted at least once";
+    EXPECT_THAT(success["offers.xml"], HasSubstr("offers " + n + " (+" + n + " ~0 =0)")) << success["offers.xml"];
     ExpectWholeCatalog(kProducts);
 
     // And a whole new exchange afterwards changes nothing.

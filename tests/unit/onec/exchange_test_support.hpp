@@ -46,6 +46,7 @@ public:
     Status Flush() override {
         std::lock_guard lock(log_->mutex);
         log_->flushed.insert(log_->flushed.end(), pending_.begin(), pending_.end());
+        flushed_here_ += pending_.size();
         pending_.clear();
         log_->documents.insert(log_->documents.end(), pending_documents_.begin(), pending_documents_.end());
         pending_documents_.clear();
@@ -57,9 +58,15 @@ public:
         ++log_->finishes;
         return {};
     }
-    std::string Summary() const override { return "test sink: " + std::to_string(log_->flushed.size()) + " products"; }
-    /// Test convention: a product whose Ид starts with "orphan" stands for an offer of an unknown product.
-    ImportTally Tally() const override { return {.orphan_offers = orphans_, .unknown_price_types = 0}; }
+    /// The products this sink (this slice) flushed, all counted as inserted. Test convention: a
+    /// product whose Ид starts with "orphan" stands for an offer of an unknown product.
+    ImportTally Tally() const override {
+        ImportTally t{.orphan_offers = orphans_};
+        if (flushed_here_ > 0) {
+            t.rows.push_back(ImportTally::Rows{.kind = "products", .inserted = flushed_here_});
+        }
+        return t;
+    }
 
     // CmlVisitor
     Status OnHeader(CmlHeader const& header) override {
@@ -82,6 +89,7 @@ private:
     std::vector<std::string> pending_;
     std::vector<CmlDocument> pending_documents_;
     std::uint64_t orphans_ = 0;
+    std::uint64_t flushed_here_ = 0;
 };
 
 inline constexpr char const* kBasic = "Basic c2l0ZTpzZWNyZXQ=";  // site:secret (commerceml.md §2.1)
