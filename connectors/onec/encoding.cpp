@@ -231,6 +231,138 @@ void AdvanceLineColumn(std::string_view utf8, std::uint64_t& line, std::uint64_t
     column = 1 + CountUtf8Characters(utf8.substr(after));
 }
 
+#if defined(__SSE2__)
+namespace {
+
+// The 64 sign bits of four 16-byte vectors, lane 0 of `a` first.
+std::uint64_t MoveMask64(__m128i a, __m128i b, __m128i c, __m128i d) {
+    return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(a))) |
+           static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(b))) << 16 |
+           static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(c))) << 32 |
+           static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(d))) << 48;
+}
+
+// One bit per byte of a 64-byte block: which bytes satisfy `test` (a vector predicate).
+template <class Test>
+std::uint64_t BlockMask(__m128i const (&v)[4], Test test) {
+    return MoveMask64(test(v[0]), test(v[1]), test(v[2]), test(v[3]));
+}
+
+// High bytes below `bound` (0x80 < bound <= 0xFF): as signed chars these are the smallest values.
+__m128i HighBelow(__m128i v, int bound) { return _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(bound))); }
+
+// Bytes in [lo, hi] (unsigned), for 0x80 < lo <= hi: as signed chars the range does not wrap.
+__m128i InRange(__m128i v, int lo, int hi) {
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
+}
+
+__m128i Equal(__m128i v, int byte) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(byte))); }
+
+// Validates whole 64-byte blocks of `p` (which starts at a character boundary) with bit masks, so
+// the work per block has no data-dependent branches. Returns how many bytes were validated, up to
+// a character boundary (a sequence cut by the last block is left to the caller), or SIZE_MAX on
+// invalid input.
+std::size_t ValidateBlocks(char const* p, std::size_t n) {
+    // Continuation bytes the previous block's lead bytes expect at the start of this one (bits 0..2).
+    std::uint64_t carry = 0;
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m128i const v[4] = {_mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i)),
+                              _mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i + 16)),
+                              _mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i + 32)),
+                              _mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i + 48))};
+        std::uint64_t const high = BlockMask(v, [](__m128i x) { return x; });
+        std::uint64_t const cont = BlockMask(v, [](__m128i x) { return HighBelow(x, 0xC0); });
+        __m128i const top = _mm_max_epu8(_mm_max_epu8(v[0], v[1]), _mm_max_epu8(v[2], v[3]));
+        __m128i const above_df = _mm_subs_epu8(top, _mm_set1_epi8(static_cast<char>(0xDF)));
+        bool const only_two_byte = _mm_movemask_epi8(_mm_cmpeq_epi8(above_df, _mm_setzero_si128())) == 0xFFFF;
+        // Bit 1 of the carry comes only from a 3- or 4-byte lead at the end of the previous block,
+        // whose first continuation byte here needs the range checks below.
+        if (only_two_byte && carry <= 1) {
+            // ASCII and two-byte sequences (Cyrillic): every C2..DF lead is followed by exactly one
+            // continuation byte, and there are no other high bytes (C0, C1).
+            std::uint64_t const lead = BlockMask(v, [](__m128i x) { return InRange(x, 0xC2, 0xDF); });
+            if (cont != ((lead << 1) | carry) || (cont | lead) != high) {
+                return SIZE_MAX;
+            }
+            carry = lead >> 63;
+            continue;
+        }
+        std::uint64_t const lead2 = BlockMask(v, [](__m128i x) { return InRange(x, 0xC2, 0xDF); });
+        std::uint64_t const lead3 = BlockMask(v, [](__m128i x) { return InRange(x, 0xE0, 0xEF); });
+        std::uint64_t const lead4 = BlockMask(v, [](__m128i x) { return InRange(x, 0xF0, 0xF4); });
+        std::uint64_t const lead = lead2 | lead3 | lead4;
+        std::uint64_t const long_lead = lead3 | lead4;
+        if (cont != ((lead << 1) | (long_lead << 2) | (lead4 << 3) | carry) || (cont | lead) != high) {
+            return SIZE_MAX;
+        }
+        // First continuation bytes after E0, ED, F0 and F4 (overlong forms, surrogates, above
+        // U+10FFFF); the lead of the first byte of the block is the previous block's last byte.
+        int const prev = i == 0 ? 0 : static_cast<unsigned char>(p[i - 1]);
+        auto after = [&](int lead_byte) {
+            return (BlockMask(v, [lead_byte](__m128i x) { return Equal(x, lead_byte); }) << 1) |
+                   (prev == lead_byte ? 1u : 0u);
+        };
+        std::uint64_t const below_a0 = BlockMask(v, [](__m128i x) { return HighBelow(x, 0xA0); });
+        std::uint64_t const below_90 = BlockMask(v, [](__m128i x) { return HighBelow(x, 0x90); });
+        if ((after(0xE0) & below_a0) != 0 || (after(0xED) & cont & ~below_a0) != 0 || (after(0xF0) & below_90) != 0 ||
+            (after(0xF4) & cont & ~below_90) != 0) {
+            return SIZE_MAX;
+        }
+        carry = (lead >> 63) | (long_lead >> 62) | (lead4 >> 61);
+    }
+    if (carry != 0) {
+        // Step back to the lead byte of the sequence the last block cut.
+        do {
+            --i;
+        } while (IsContinuation(p[i]));
+    }
+    return i;
+}
+
+// The common case first, with no branches per 16 bytes: text of ASCII and two-byte sequences
+// (Cyrillic), where a byte is a continuation byte exactly when the byte before it is a lead byte.
+// With bit 7 set, bit 6 tells them apart, and adding a byte to itself moves bit 6 into the sign
+// bit. `p` starts at a character boundary. Returns how many bytes were validated, up to a character
+// boundary, or 0 if any other byte (C0, C1, E0..FF) or an error is in the text: ValidateBlocks
+// then decides.
+std::size_t ValidateTwoByteText(char const* p, std::size_t n) {
+    if (n < 16) {
+        return 0;
+    }
+    __m128i errors = _mm_setzero_si128();
+    __m128i highest = _mm_setzero_si128();
+    __m128i lowest_shifted = _mm_set1_epi8(-1);  // of byte + 0x40: only C0 and C1 become 0 and 1
+    auto check = [&](__m128i v, __m128i before) {
+        __m128i const continuation = _mm_andnot_si128(_mm_add_epi8(v, v), v);
+        __m128i const lead = _mm_and_si128(before, _mm_add_epi8(before, before));
+        errors = _mm_or_si128(errors, _mm_xor_si128(continuation, lead));
+        highest = _mm_max_epu8(highest, v);
+        lowest_shifted = _mm_min_epu8(lowest_shifted, _mm_add_epi8(v, _mm_set1_epi8(0x40)));
+    };
+    // Before the first byte is a character boundary: shift in a zero (ASCII) byte.
+    __m128i const first = _mm_loadu_si128(reinterpret_cast<__m128i const*>(p));
+    check(first, _mm_slli_si128(first, 1));
+    std::size_t i = 16;
+    for (; i + 16 <= n; i += 16) {
+        check(_mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i)),
+              _mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i - 1)));
+    }
+    bool const only_two_byte =
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8(highest, _mm_set1_epi8(static_cast<char>(0xDF))),
+                                         _mm_setzero_si128())) == 0xFFFF &&
+        _mm_movemask_epi8(_mm_cmpgt_epi8(_mm_subs_epu8(_mm_set1_epi8(2), lowest_shifted), _mm_setzero_si128())) == 0;
+    if (_mm_movemask_epi8(errors) != 0 || !only_two_byte) {
+        return 0;
+    }
+    // A lead byte last waits for its continuation in the rest.
+    return static_cast<unsigned char>(p[i - 1]) >= 0xC0 ? i - 1 : i;
+}
+
+}  // namespace
+#endif
+
 bool Utf8Validator::FeedFast(std::string_view chunk) {
     char const* const data = chunk.data();
     std::size_t const n = chunk.size();
@@ -245,78 +377,72 @@ bool Utf8Validator::FeedFast(std::string_view chunk) {
         --pending_;
         ++i;
     }
-    while (i < n) {
-        std::size_t scalar_until = i + 1;
 #if defined(__SSE2__)
-        // 16 bytes per step while the text is ASCII or two-byte sequences (Cyrillic): there, the
-        // block is valid iff every continuation byte directly follows a C2..DF lead byte and the
-        // lead bytes and continuation bytes are all the high bytes there are. A lead byte in the
-        // last lane is left for the next block. Anything else (3-4 byte sequences, bad bytes) goes
-        // through the scalar loop below for the rest of the block.
-        if (i + 16 <= n) {
-            __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(data + i));
-            int const high = _mm_movemask_epi8(v);
-            if (high == 0) {
-                i += 16;
-                continue;
-            }
-            int const cont = _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
-            int const lead2 = _mm_movemask_epi8(
-                _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-63)), _mm_cmplt_epi8(v, _mm_set1_epi8(-32))));
-            if ((cont | lead2) == high && cont == ((lead2 << 1) & 0xFFFF)) {
-                i += (lead2 & 0x8000) != 0 ? 15 : 16;
-                continue;
-            }
-            scalar_until = i + 16;
+    if (pending_ == 0) {
+        std::size_t done = ValidateTwoByteText(data + i, n - i);
+        if (done == 0) {
+            done = ValidateBlocks(data + i, n - i);
         }
+        if (done == SIZE_MAX) {
+            return false;
+        }
+        i += done;
+    }
 #endif
-        while (i < scalar_until && i < n) {
-            auto const b = static_cast<unsigned char>(data[i]);
-            if (b < 0x80) {
-                ++i;
-                continue;
-            }
-            int length = 0;
-            if (b >= 0xC2 && b <= 0xDF) {
-                length = 2;
-            } else if (b >= 0xE0 && b <= 0xEF) {
-                length = 3;
-            } else if (b >= 0xF0 && b <= 0xF4) {
-                length = 4;
-            } else {
+    // The tail (and all of it without SSE2) byte by byte; a sequence cut by the chunk end stays
+    // pending for the next Feed, as in the byte loop.
+    while (i < n) {
+        auto const b = static_cast<unsigned char>(data[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        int length = 0;
+        if (b >= 0xC2 && b <= 0xDF) {
+            length = 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            length = 3;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            length = 4;
+        } else {
+            return false;
+        }
+        lead_ = b;
+        first_continuation_ = true;
+        pending_ = length - 1;
+        for (++i; pending_ > 0 && i < n; ++i) {
+            auto const c = static_cast<unsigned char>(data[i]);
+            if ((c & 0xC0) != 0x80 || (first_continuation_ && !FirstContinuationOk(b, c))) {
                 return false;
             }
-            // A sequence cut by the chunk end stays pending for the next Feed, as in the byte loop.
-            lead_ = b;
-            first_continuation_ = true;
-            pending_ = length - 1;
-            for (++i; pending_ > 0 && i < n; ++i) {
-                auto const c = static_cast<unsigned char>(data[i]);
-                if ((c & 0xC0) != 0x80 || (first_continuation_ && !FirstContinuationOk(b, c))) {
-                    return false;
-                }
-                first_continuation_ = false;
-                --pending_;
-            }
+            first_continuation_ = false;
+            --pending_;
         }
     }
     return true;
+}
+
+bool Utf8Validator::Validate(std::string_view chunk) {
+    int const pending = pending_;
+    unsigned char const lead = lead_;
+    bool const first_continuation = first_continuation_;
+    if (FeedFast(chunk)) {
+        return true;
+    }
+    pending_ = pending;
+    lead_ = lead;
+    first_continuation_ = first_continuation;
+    return false;
 }
 
 Status Utf8Validator::Feed(std::string_view chunk) {
     // Fast path: validate without position bookkeeping, then advance line/column in bulk. On any
     // failure, start over from the saved state with the byte loop, which knows the exact position
     // for the message.
-    int const pending = pending_;
-    unsigned char const lead = lead_;
-    bool const first_continuation = first_continuation_;
-    if (FeedFast(chunk)) {
+    if (Validate(chunk)) {
         AdvanceLineColumn(chunk, line_, column_);
         return {};
     }
-    pending_ = pending;
-    lead_ = lead;
-    first_continuation_ = first_continuation;
     return FeedSlow(chunk);
 }
 

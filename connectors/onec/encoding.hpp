@@ -46,8 +46,14 @@ public:
     /// Validates the next chunk. Error (Permanent): `invalid UTF-8 at line L, column C; is the file
     /// windows-1251 without an encoding declaration?`.
     Status Feed(std::string_view chunk);
+    /// Validates like Feed but leaves the line and column alone, for callers that count positions
+    /// themselves: on false (invalid input) the state is unchanged, and SetPosition + Feed of the
+    /// same chunk gives the error message.
+    bool Validate(std::string_view chunk);
     /// Call at end of input: a dangling partial sequence is the same error.
     Status Finish();
+    /// False while a multi-byte sequence is incomplete (Finish would fail).
+    bool AtCharacterBoundary() const noexcept { return pending_ == 0; }
     /// Continue counting from a known position (when resuming mid-file at a character boundary).
     void SetPosition(std::uint64_t line, std::uint64_t column) {
         line_ = line;

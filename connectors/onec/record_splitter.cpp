@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <istream>
 #include <utility>
 
@@ -61,6 +62,120 @@ std::size_t FindTagDelimiter(std::string_view text, std::size_t from) {
     }
 #endif
     while (i < text.size() && !IsTagDelimiter(text[i])) {
+        ++i;
+    }
+    return i;
+}
+
+enum class TagEnd { kFound, kIncomplete, kUnterminatedQuote, kLessThan };
+
+// Finds the '>' that closes a start tag, from `from` (inside the tag), skipping quoted attribute
+// values; `at` receives its position, or that of a '<' inside the tag.
+TagEnd ScanTagEnd(std::string_view text, std::size_t from, std::size_t& at) {
+    for (std::size_t i = from;;) {
+        i = FindTagDelimiter(text, i);
+        if (i >= text.size()) {
+            return TagEnd::kIncomplete;
+        }
+        char const c = text[i];
+        if (c == '>' || c == '<') {
+            at = i;
+            return c == '>' ? TagEnd::kFound : TagEnd::kLessThan;
+        }
+        auto const close = text.find(c, i + 1);
+        if (close == std::string_view::npos) {
+            return TagEnd::kUnterminatedQuote;
+        }
+        i = close + 1;
+    }
+}
+
+// memcmp(a, b, n) == 0, inline for the short lengths of element names.
+bool SameBytes(char const* a, char const* b, std::size_t n) {
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    auto same16 = [&](std::size_t k) {
+        __m128i const x = _mm_loadu_si128(reinterpret_cast<__m128i const*>(a + k));
+        __m128i const y = _mm_loadu_si128(reinterpret_cast<__m128i const*>(b + k));
+        return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) == 0xFFFF;
+    };
+    for (; i + 16 <= n; i += 16) {
+        if (!same16(i)) {
+            return false;
+        }
+    }
+    if (i != n && n >= 16) {
+        return same16(n - 16);  // the last 16 bytes, overlapping those already compared
+    }
+#endif
+    // Shorter rests: two overlapping words, as memcmp would, without the call.
+    auto same = [&]<class Word>(Word) {
+        Word x[2];
+        Word y[2];
+        std::memcpy(&x[0], a + i, sizeof(Word));
+        std::memcpy(&x[1], a + n - sizeof(Word), sizeof(Word));
+        std::memcpy(&y[0], b + i, sizeof(Word));
+        std::memcpy(&y[1], b + n - sizeof(Word), sizeof(Word));
+        return x[0] == y[0] && x[1] == y[1];
+    };
+    std::size_t const rest = n - i;
+    if (rest >= 8) {
+        return same(std::uint64_t{});
+    }
+    if (rest >= 4) {
+        return same(std::uint32_t{});
+    }
+    return std::memcmp(a + i, b + i, rest) == 0;
+}
+
+// Bytes that end an element name in a tag: whitespace, quotes, '/', '<' and '>'. All are below '?'.
+constexpr std::uint64_t kNameEnds = (1ULL << '\t') | (1ULL << '\n') | (1ULL << '\r') | (1ULL << ' ') | (1ULL << '"') |
+                                    (1ULL << '\'') | (1ULL << '/') | (1ULL << '<') | (1ULL << '>');
+
+bool IsNameEnd(char c) {
+    auto const b = static_cast<unsigned char>(c);
+    return b < 64 && ((kNameEnds >> b) & 1) != 0;
+}
+
+// Position of the first '<' at or after `from`, or text.size(). Inline because the distance is short
+// (the next tag is a few dozen bytes away), where a library call costs more than the scan.
+std::size_t FindLessThan(std::string_view text, std::size_t from) {
+    std::size_t i = from;
+#if defined(__SSE2__)
+    __m128i const lt = _mm_set1_epi8('<');
+    for (; i + 16 <= text.size(); i += 16) {
+        __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(text.data() + i));
+        if (int const mask = _mm_movemask_epi8(_mm_cmpeq_epi8(v, lt)); mask != 0) {
+            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+        }
+    }
+#endif
+    while (i < text.size() && text[i] != '<') {
+        ++i;
+    }
+    return i;
+}
+
+// Position of the first name-ending byte at or after `from`, or text.size(). SSE2 finds the ASCII
+// bytes below '?', which include all name ends; the few others (digits, ':', '-', '.') are
+// skipped one by one.
+std::size_t FindNameEnd(std::string_view text, std::size_t from) {
+    std::size_t i = from;
+#if defined(__SSE2__)
+    __m128i const question = _mm_set1_epi8('?');
+    for (; i + 16 <= text.size(); i += 16) {
+        __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(text.data() + i));
+        // cmplt is signed, so bytes >= 0x80 are below '?' too: their sign bits take them out.
+        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, question)) & ~_mm_movemask_epi8(v));
+        for (; mask != 0; mask &= mask - 1) {
+            std::size_t const at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+            if (IsNameEnd(text[at])) {
+                return at;
+            }
+        }
+    }
+#endif
+    while (i < text.size() && !IsNameEnd(text[i])) {
         ++i;
     }
     return i;
@@ -205,7 +320,6 @@ RecordSplitter::RecordSplitter(std::istream& in, std::string file_label, Splitte
     source_offset_ = checkpoint.source_offset;
     source_read_ = checkpoint.source_offset;
     records_ = checkpoint.records;
-    validator_.SetPosition(checkpoint.line, checkpoint.column);
     root_seen_ = true;
     root_closed_ = checkpoint.open_elements.empty();
     for (auto const& name : checkpoint.open_elements) {
@@ -214,18 +328,22 @@ RecordSplitter::RecordSplitter(std::istream& in, std::string file_label, Splitte
 }
 
 std::string_view RecordSplitter::QName(Frame const& f) const {
+    if (f.line == 0) {
+        return Text().substr(static_cast<std::size_t>(f.offset - discarded_) + 1, f.name_length);
+    }
     return std::string_view(names_).substr(f.name_offset, f.name_length);
 }
 
-std::string_view RecordSplitter::LocalName(Frame const& f) const {
-    return std::string_view(names_).substr(f.name_offset + f.local_offset, f.name_length - f.local_offset);
+std::string_view RecordSplitter::LocalName(Frame const& f) const { return LocalPart(QName(f)); }
+
+void RecordSplitter::Push(std::string_view qname, std::uint64_t line, std::uint64_t column) {
+    stack_.push_back(Frame{0, static_cast<std::uint32_t>(names_.size()), static_cast<std::uint32_t>(qname.size()),
+                           false, line, column});
+    names_.append(qname);
 }
 
-void RecordSplitter::Push(std::string_view qname, std::uint64_t line, std::uint64_t column, std::uint64_t offset) {
-    auto const local = LocalPart(qname);
-    stack_.push_back(Frame{static_cast<std::uint32_t>(names_.size()), static_cast<std::uint32_t>(qname.size()),
-                           static_cast<std::uint32_t>(qname.size() - local.size()), line, column, offset});
-    names_.append(qname);
+void RecordSplitter::PushInRecord(std::size_t lt, std::size_t name_length, bool name_has_gt) {
+    stack_.push_back(Frame{discarded_ + lt, 0, static_cast<std::uint32_t>(name_length), name_has_gt, 0, 0});
 }
 
 std::pair<std::uint64_t, std::uint64_t> RecordSplitter::OpenedAt(Frame const& f) const {
@@ -237,12 +355,14 @@ std::pair<std::uint64_t, std::uint64_t> RecordSplitter::OpenedAt(Frame const& f)
     std::uint64_t line = record_->line;
     std::uint64_t column = record_->column;
     auto const at = static_cast<std::size_t>(f.offset - discarded_);
-    AdvanceLineColumn(std::string_view(buf_).substr(record_->start, at - record_->start), line, column);
+    AdvanceLineColumn(Text().substr(record_->start, at - record_->start), line, column);
     return {line, column};
 }
 
 void RecordSplitter::Pop() {
-    names_.resize(stack_.back().name_offset);
+    if (stack_.back().line != 0) {
+        names_.resize(stack_.back().name_offset);
+    }
     stack_.pop_back();
 }
 
@@ -299,7 +419,7 @@ void RecordSplitter::CountTo(std::size_t pos) {
         return;
     }
     // Bulk counts instead of a byte loop: this runs over every byte of the input.
-    std::string_view const span = std::string_view(buf_).substr(count_pos_, pos - count_pos_);
+    std::string_view const span = Text().substr(count_pos_, pos - count_pos_);
     AdvanceLineColumn(span, line_, column_);
     if (encoding_ == TextEncoding::kUtf8) {
         source_offset_ += span.size();
@@ -308,6 +428,13 @@ void RecordSplitter::CountTo(std::size_t pos) {
         source_offset_ += CountUtf8Characters(span);
     }
     count_pos_ = pos;
+}
+
+std::pair<std::uint64_t, std::uint64_t> RecordSplitter::LineColumnAt(std::size_t pos) const {
+    std::uint64_t line = line_;
+    std::uint64_t column = column_;
+    AdvanceLineColumn(Text().substr(count_pos_, pos - count_pos_), line, column);
+    return {line, column};
 }
 
 Error RecordSplitter::Fatal(std::size_t at, std::string const& what) {
@@ -324,7 +451,8 @@ void RecordSplitter::Compact() {
         return;
     }
     CountTo(keep_from);
-    buf_.erase(0, keep_from);
+    std::memmove(buf_.data(), buf_.data() + keep_from, end_ - keep_from);
+    end_ -= keep_from;
     discarded_ += keep_from;
     pos_ -= keep_from;
     count_pos_ -= keep_from;
@@ -333,14 +461,29 @@ void RecordSplitter::Compact() {
     }
 }
 
+char* RecordSplitter::Reserve(std::size_t bytes) {
+    if (buf_.size() < end_ + bytes) {
+        buf_.resize(end_ + bytes);
+    }
+    return buf_.data() + end_;
+}
+
 Status RecordSplitter::Fill() {
     Compact();
     std::size_t want = options_.chunk_size;
     if (!encoding_known_) {
         want = std::max<std::size_t>(want, 1024);  // the XML declaration must fit in the first read
     }
-    raw_.resize(want);
-    in_.read(raw_.data(), static_cast<std::streamsize>(want));
+    // UTF-8 is read straight into place, saving a copy of every byte; the first chunk (encoding
+    // still unknown) and windows-1251 go through raw_.
+    char* dest = nullptr;
+    if (encoding_known_ && encoding_ == TextEncoding::kUtf8) {
+        dest = Reserve(want);
+    } else {
+        raw_.resize(want);
+        dest = raw_.data();
+    }
+    in_.read(dest, static_cast<std::streamsize>(want));
     auto const got = static_cast<std::size_t>(in_.gcount());
     if (in_.bad()) {
         failed_ = true;
@@ -350,7 +493,7 @@ Status RecordSplitter::Fill() {
         eof_ = true;
     }
     source_read_ += got;
-    std::string_view chunk(raw_.data(), got);
+    std::string_view chunk(dest, got);
     if (!encoding_known_) {
         auto detected = DetectEncoding(chunk);
         if (!detected) {
@@ -363,28 +506,43 @@ Status RecordSplitter::Fill() {
         source_offset_ = detected->bom_length;
     }
     if (encoding_ == TextEncoding::kUtf8) {
-        if (auto st = validator_.Feed(chunk); !st) {
+        if (auto st = AppendUtf8(chunk); !st) {
             failed_ = true;
             return st.error().WithContext(label_);
         }
-        if (eof_) {
-            if (auto st = validator_.Finish(); !st) {
-                failed_ = true;
-                return st.error().WithContext(label_);
-            }
-        }
-        buf_.append(chunk);
     } else {
+        buf_.resize(end_);
         AppendCp1251AsUtf8(chunk, buf_);
+        end_ = buf_.size();
     }
-    peak_buffer_ = std::max(peak_buffer_, buf_.size());
-    if (record_ && buf_.size() - record_->start > options_.max_record_bytes) {
+    peak_buffer_ = std::max(peak_buffer_, end_);
+    if (record_ && end_ - record_->start > options_.max_record_bytes) {
         // Point at the record's start tag, which the position counter has already passed.
         failed_ = true;
         return Error::Permanent(fmt::format(
             "{}:{}:{}: record <{}> is larger than {} bytes; is an end tag missing? (element path {})", label_,
             record_->line, record_->column, LocalName(stack_[record_->depth - 1]), options_.max_record_bytes,
             record_->path));
+    }
+    return {};
+}
+
+Status RecordSplitter::AppendUtf8(std::string_view chunk) {
+    // The validator does not count lines here (CountTo does, once, for the text kept); to report an
+    // error it is started at the position of the chunk and fed it again.
+    if (!validator_.Validate(chunk)) {
+        auto const [line, column] = LineColumnAt(end_);
+        validator_.SetPosition(line, column);
+        return validator_.Feed(chunk);
+    }
+    if (chunk.data() != buf_.data() + end_) {
+        std::memcpy(Reserve(chunk.size()), chunk.data(), chunk.size());
+    }
+    end_ += chunk.size();
+    if (eof_ && !validator_.AtCharacterBoundary()) {
+        auto const [line, column] = LineColumnAt(end_);
+        validator_.SetPosition(line, column);
+        return validator_.Finish();
     }
     return {};
 }
@@ -478,7 +636,7 @@ SplitEvent RecordSplitter::TakeRecord() {
     SplitEvent ev;
     ev.type = SplitEventType::kRecord;
     ev.record = RawRecord{record_->kind,
-                          std::string_view(buf_).substr(record_->start, pos_ - record_->start),
+                          Text().substr(record_->start, pos_ - record_->start),
                           record_->line,
                           record_->column,
                           std::move(record_->path),
@@ -497,7 +655,7 @@ SplitEvent RecordSplitter::HeaderEvent(CmlHeader header) {
 }
 
 Result<std::optional<SplitEvent>> RecordSplitter::OnEndTag(std::size_t lt, std::size_t end) {
-    std::string_view const name = Trim(std::string_view(buf_).substr(lt + 2, end - lt - 2));
+    std::string_view const name = Trim(Text().substr(lt + 2, end - lt - 2));
     if (stack_.empty()) {
         return Fatal(lt, fmt::format("unexpected end tag </{}> outside the root element", name));
     }
@@ -539,7 +697,7 @@ Result<std::optional<SplitEvent>> RecordSplitter::OnStartTag(std::size_t lt, std
     while (name_end < end && !IsSpace(buf_[name_end]) && buf_[name_end] != '/') {
         ++name_end;
     }
-    std::string_view const name = std::string_view(buf_).substr(lt + 1, name_end - lt - 1);
+    std::string_view const name = Text().substr(lt + 1, name_end - lt - 1);
     if (name.empty()) {
         return Fatal(lt, "malformed start tag: missing element name");
     }
@@ -547,14 +705,15 @@ Result<std::optional<SplitEvent>> RecordSplitter::OnStartTag(std::size_t lt, std
     if (record_) {
         // Inside a record (most tags): the line and column are needed only for an error message,
         // so OpenedAt computes them then instead of counting up to every tag.
-        Push(name, 0, 0, discarded_ + lt);
+        // Only a name with a quote in it can hold a '>'.
+        PushInRecord(lt, name.size(), name.find('>') != std::string_view::npos);
         pos_ = end + 1;
         if (self_closing) {
             Pop();
         }
         return std::optional<SplitEvent>{};
     }
-    std::string_view const attributes = std::string_view(buf_).substr(name_end, end - name_end - (self_closing ? 1 : 0));
+    std::string_view const attributes = Text().substr(name_end, end - name_end - (self_closing ? 1 : 0));
     CountTo(lt);
     std::uint64_t const line = line_;
     std::uint64_t const column = column_;
@@ -650,28 +809,67 @@ void RecordSplitter::StartCapture(bool self_closing) {
 }
 
 Result<std::size_t> RecordSplitter::FindTagEnd(std::size_t lt, bool& unterminated_quote) {
-    unterminated_quote = false;
-    std::size_t i = lt + 1;
-    while (i < buf_.size()) {
-        i = FindTagDelimiter(buf_, i);
-        if (i >= buf_.size()) {
+    std::size_t at = 0;
+    TagEnd const found = ScanTagEnd(Text(), lt + 1, at);
+    unterminated_quote = found == TagEnd::kUnterminatedQuote;
+    if (found == TagEnd::kLessThan) {
+        return Fatal(lt, "malformed start tag: '<' inside a tag");
+    }
+    return found == TagEnd::kFound ? at : std::string_view::npos;
+}
+
+// The inner loop for the bulk of the input: start tags, end tags and empty elements inside a record,
+// which need only the element stack. It stops, leaving pos_ at the '<', at anything else for the
+// general tokenizer in Next(): the record's own end tag, comments, CDATA, PIs, anything unusual or
+// wrong (errors are reported there), and markup near the end of the buffer (where Next() reads
+// more first).
+void RecordSplitter::SkipRecordBody() {
+    std::string_view const text = Text();
+    char const* const data = text.data();
+    std::size_t const record_depth = record_->depth;
+    // Next() reads more before it looks at markup in the last 8 bytes; so does this loop.
+    std::size_t const last_lt = eof_ ? text.size() : text.size() - std::min<std::size_t>(text.size(), 8);
+    std::size_t pos = pos_;
+    for (;;) {
+        std::size_t const lt = FindLessThan(text, pos);
+        pos = lt;
+        if (lt >= last_lt || lt + 2 >= text.size()) {
             break;
         }
-        char const c = buf_[i];
-        if (c == '"' || c == '\'') {
-            auto const close = buf_.find(c, i + 1);
-            if (close == std::string::npos) {
-                unterminated_quote = true;
-                return std::string::npos;
+        char const kind = data[lt + 1];
+        if (kind == '/') {
+            // `</Name>` for the innermost element, compared in place: for a name without '>', this
+            // is what finding the '>' and trimming would give.
+            Frame const& top = stack_.back();
+            std::size_t const gt = lt + 2 + top.name_length;
+            if (stack_.size() == record_depth || top.name_has_gt || gt >= text.size() || data[gt] != '>' ||
+                !SameBytes(data + lt + 2, data + (top.offset - discarded_) + 1, top.name_length)) {
+                break;
             }
-            i = close + 1;
-        } else if (c == '>') {
-            return i;
-        } else {
-            return Fatal(lt, "malformed start tag: '<' inside a tag");
+            stack_.pop_back();
+            pos = gt + 1;
+            continue;
         }
+        if (kind == '!' || kind == '?') {
+            break;
+        }
+        // A start tag: the name ends at whitespace, '/' or '>' (anything else is left to Next()).
+        std::size_t const name_end = FindNameEnd(text, lt + 1);
+        if (name_end == lt + 1 || name_end >= text.size()) {
+            break;
+        }
+        std::size_t tag_end = name_end;
+        if (char const c = data[name_end]; c != '>') {
+            if ((c != '/' && !IsSpace(c)) || ScanTagEnd(text, name_end, tag_end) != TagEnd::kFound) {
+                break;
+            }
+        }
+        if (data[tag_end - 1] != '/') {
+            PushInRecord(lt, name_end - lt - 1, false);
+        }
+        pos = tag_end + 1;
     }
-    return std::string::npos;
+    pos_ = pos;
 }
 
 Result<SplitEvent> RecordSplitter::AtEndOfInput() {
@@ -694,7 +892,10 @@ Result<SplitEvent> RecordSplitter::Next() {
     // Each pass handles one token or refills the buffer; markup cut by a chunk boundary is re-read
     // from its '<' after the refill.
     for (;;) {
-        if (pos_ >= buf_.size()) {
+        if (record_ && capture_ == Capture::kNone) {
+            SkipRecordBody();
+        }
+        if (pos_ >= end_) {
             if (eof_) {
                 return AtEndOfInput();
             }
@@ -703,8 +904,8 @@ Result<SplitEvent> RecordSplitter::Next() {
             }
             continue;
         }
-        std::size_t const lt = buf_.find('<', pos_);
-        if (lt == std::string::npos) {
+        std::size_t const lt = Text().find('<', pos_);
+        if (lt == std::string_view::npos) {
             if (capture_ != Capture::kNone && !eof_) {
                 // Keep the text: an entity may be split across chunks.
                 if (auto st = Fill(); !st) {
@@ -713,16 +914,16 @@ Result<SplitEvent> RecordSplitter::Next() {
                 continue;
             }
             if (capture_ != Capture::kNone) {
-                AppendXmlUnescaped(std::string_view(buf_).substr(pos_), capture_text_);
+                AppendXmlUnescaped(Text().substr(pos_), capture_text_);
             }
-            pos_ = buf_.size();
+            pos_ = end_;
             continue;
         }
         if (capture_ != Capture::kNone && lt > pos_) {
-            AppendXmlUnescaped(std::string_view(buf_).substr(pos_, lt - pos_), capture_text_);
+            AppendXmlUnescaped(Text().substr(pos_, lt - pos_), capture_text_);
         }
         pos_ = lt;
-        std::string_view const rest = std::string_view(buf_).substr(lt);
+        std::string_view const rest = Text().substr(lt);
         if (rest.size() < 9 && !eof_) {
             if (auto st = Fill(); !st) {
                 return st.error();
@@ -740,23 +941,23 @@ Result<SplitEvent> RecordSplitter::Next() {
             return std::nullopt;
         };
 
-        std::size_t end = std::string::npos;
+        std::size_t end = std::string_view::npos;
         char const* what = "";
         std::size_t skip = 0;  // length of the closing delimiter
         if (rest.starts_with("<?")) {
-            end = buf_.find("?>", lt + 2);
+            end = Text().find("?>", lt + 2);
             what = "a processing instruction";
             skip = 2;
         } else if (rest.starts_with("<!--")) {
-            end = buf_.find("-->", lt + 4);
+            end = Text().find("-->", lt + 4);
             what = "a comment";
             skip = 3;
         } else if (rest.starts_with("<![CDATA[")) {
-            end = buf_.find("]]>", lt + 9);
+            end = Text().find("]]>", lt + 9);
             what = "a CDATA section";
             skip = 3;
-            if (end != std::string::npos && capture_ != Capture::kNone) {
-                capture_text_.append(std::string_view(buf_).substr(lt + 9, end - lt - 9));
+            if (end != std::string_view::npos && capture_ != Capture::kNone) {
+                capture_text_.append(Text().substr(lt + 9, end - lt - 9));
             }
         } else if (rest.starts_with("<!")) {
             if (rest.starts_with("<!DOCTYPE")) {
@@ -766,8 +967,8 @@ Result<SplitEvent> RecordSplitter::Next() {
             }
             return Fatal(lt, "malformed markup declaration \"<!\"");
         } else if (rest.starts_with("</")) {
-            end = buf_.find('>', lt + 2);
-            if (end == std::string::npos) {
+            end = Text().find('>', lt + 2);
+            if (end == std::string_view::npos) {
                 if (auto e = incomplete("an end tag")) {
                     return *e;
                 }
@@ -787,7 +988,7 @@ Result<SplitEvent> RecordSplitter::Next() {
             if (!tag_end) {
                 return tag_end.error();
             }
-            if (*tag_end == std::string::npos) {
+            if (*tag_end == std::string_view::npos) {
                 if (auto e = incomplete(unterminated_quote ? "an attribute value" : "a start tag")) {
                     return *e;
                 }
@@ -803,7 +1004,7 @@ Result<SplitEvent> RecordSplitter::Next() {
             continue;
         }
         // Processing instruction, comment or CDATA.
-        if (end == std::string::npos) {
+        if (end == std::string_view::npos) {
             if (auto e = incomplete(what)) {
                 return *e;
             }

@@ -85,13 +85,15 @@ public:
     std::uint64_t RecordsEmitted() const noexcept { return records_; }
 
 private:
+    /// An open element. Frames inside a record (line 0) keep no copy of their name: it follows the
+    /// '<' at `offset`, in the record text that stays in buf_ while the record is open.
     struct Frame {
-        std::uint32_t name_offset;  ///< into names_
+        std::uint64_t offset;       ///< of the '<' in the UTF-8 text since the start (counting discarded bytes)
+        std::uint32_t name_offset;  ///< into names_; unused inside a record
         std::uint32_t name_length;
-        std::uint32_t local_offset;  ///< start of the local name within the qualified name
-        std::uint64_t line;          ///< 0 inside a record: see OpenedAt
+        bool name_has_gt;    ///< a '>' in the name (only after a quote): SkipRecordBody leaves its end tag alone
+        std::uint64_t line;  ///< 0 inside a record: see OpenedAt
         std::uint64_t column;
-        std::uint64_t offset;  ///< of the '<' in the UTF-8 text since the start (counting discarded bytes)
     };
     struct OpenRecord {
         std::size_t start;  ///< into buf_
@@ -104,14 +106,24 @@ private:
     };
     enum class Capture { kNone, kId, kCatalogId, kClassifierId, kName, kOnlyChanges };
 
+    /// The converted UTF-8 text held: buf_ is storage, only its first end_ bytes are text.
+    std::string_view Text() const noexcept { return {buf_.data(), end_}; }
+    /// Makes room for `bytes` more after the text and returns where they go.
+    char* Reserve(std::size_t bytes);
     Status Fill();
+    /// Appends a UTF-8 `chunk` (already at Text().end() when read in place) after validating it.
+    Status AppendUtf8(std::string_view chunk);
     void Compact();
     void CountTo(std::size_t pos);
+    /// Line and column at `pos` (>= count_pos_) without moving the counters.
+    std::pair<std::uint64_t, std::uint64_t> LineColumnAt(std::size_t pos) const;
     Error Fatal(std::size_t at, std::string const& what);
     std::string PathString() const;
     std::string_view QName(Frame const& f) const;
     std::string_view LocalName(Frame const& f) const;
-    void Push(std::string_view qname, std::uint64_t line, std::uint64_t column, std::uint64_t offset = 0);
+    void Push(std::string_view qname, std::uint64_t line, std::uint64_t column);
+    /// Opens an element inside the record: its start tag is at buf_[lt], its name right after.
+    void PushInRecord(std::size_t lt, std::size_t name_length, bool name_has_gt);
     /// Line and column of a frame's start tag; computed on demand for frames inside a record.
     std::pair<std::uint64_t, std::uint64_t> OpenedAt(Frame const& f) const;
     void Pop();
@@ -125,6 +137,8 @@ private:
     Result<std::optional<SplitEvent>> OnEndTag(std::size_t lt, std::size_t end);
     Result<std::optional<SplitEvent>> OnStartTag(std::size_t lt, std::size_t end);
     Result<std::size_t> FindTagEnd(std::size_t lt, bool& unterminated_quote);
+    /// Consumes the plain tags inside the open record (the bulk of the input) up to anything else.
+    void SkipRecordBody();
     Result<SplitEvent> AtEndOfInput();
 
     std::istream& in_;
@@ -136,6 +150,7 @@ private:
     Utf8Validator validator_;
     std::string raw_;
     std::string buf_;
+    std::size_t end_ = 0;
     std::size_t pos_ = 0;
     bool eof_ = false;
     bool failed_ = false;

@@ -2,6 +2,10 @@
 
 #include <iconv.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace b2b::onec {
@@ -105,6 +109,90 @@ TEST(CmlEncoding, ValidatorReportsCp1251BytesWithPosition) {
     ASSERT_FALSE(end);
     EXPECT_EQ(end.error().message,
               "invalid UTF-8 at line 1, column 2; is the file windows-1251 without an encoding declaration?");
+}
+
+// Outcome of validating `text` in chunks of the given sizes (cycled): "" or the error message,
+// with "end:" for an error from Finish. One-byte chunks never reach the 64-byte block path.
+std::string ValidateInChunks(std::string_view text, std::vector<std::size_t> const& sizes) {
+    Utf8Validator v;
+    std::size_t k = 0;
+    for (std::size_t at = 0; at < text.size(); ++k) {
+        std::size_t const size = std::min(text.size() - at, sizes[k % sizes.size()]);
+        if (auto st = v.Feed(text.substr(at, size)); !st) {
+            return st.error().message;
+        }
+        at += size;
+    }
+    auto end = v.Finish();
+    return end ? std::string() : "end:" + end.error().message;
+}
+
+// The block validators against the byte loop: every kind of bad sequence at every offset across a
+// few 64-byte blocks of Cyrillic text, with and without three-byte characters (which take the
+// general block path), in one chunk and in chunks that cut blocks and sequences.
+class Utf8BlockValidator : public testing::TestWithParam<std::string_view> {};
+
+TEST_P(Utf8BlockValidator, MatchesByteLoopAtEveryOffset) {
+    std::string base;
+    while (base.size() < 200) {
+        base += GetParam();
+    }
+    // Stray and overlong bytes, truncated sequences, surrogates, code points above U+10FFFF.
+    std::vector<std::string_view> const bad = {"\xFF",
+                                               "\xC0\xAF",
+                                               "\xC1\xBF",
+                                               "\xD0",
+                                               "\x80",
+                                               "\xE0\x80\x80",
+                                               "\xE0\x9F\xBF",
+                                               "\xED\xA0\x80",
+                                               "\xE2\x84",
+                                               "\xF0\x9F\x98",
+                                               "\xF0\x8F\xBF\xBF",
+                                               "\xF4\x90\x80\x80",
+                                               "\xF5\x80\x80\x80",
+                                               "\xD0\xD0"};
+    // The valid sequences at the edges of those ranges.
+    std::vector<std::string_view> const good = {"\xE0\xA0\x80",     "\xED\x9F\xBF", "\xF0\x90\x80\x80",
+                                                "\xF4\x8F\xBF\xBF", "\xEF\xBF\xBF", "\xC2\x80"};
+    for (std::size_t at = 0; at < 140; ++at) {
+        for (auto const& piece : {bad, good}) {
+            for (std::string_view insert : piece) {
+                std::string text = base;
+                text.insert(at, insert);
+                std::string const reference = ValidateInChunks(text, {1});
+                EXPECT_EQ(ValidateInChunks(text, {text.size()}), reference) << at;
+                EXPECT_EQ(ValidateInChunks(text, {67, 1, 130}), reference) << at;
+                EXPECT_EQ(ValidateInChunks(text, {at + 1, 64}), reference) << at;
+                // Cut right after the inserted piece: a dangling sequence is reported by Finish.
+                EXPECT_EQ(ValidateInChunks(text.substr(0, at + insert.size()), {text.size()}),
+                          ValidateInChunks(text.substr(0, at + insert.size()), {1}))
+                    << at;
+            }
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(CmlEncoding, Utf8BlockValidator,
+                         testing::Values("Цена\t5 «ёлка» <Ид>\n", "Цена\t№ 5 «ёлка» <Ид>\n"));
+
+TEST(CmlEncoding, ValidateLeavesPositionToTheCaller) {
+    std::string const line = std::string(70, 'x') + "\n";
+    Utf8Validator v;
+    ASSERT_TRUE(v.Validate(line + line));
+    EXPECT_TRUE(v.AtCharacterBoundary());
+    ASSERT_TRUE(v.Validate(line + "\xD0"));  // a sequence cut by the chunk end stays pending
+    EXPECT_FALSE(v.AtCharacterBoundary());
+    EXPECT_FALSE(v.Validate("x"));  // the pending sequence needs a continuation byte
+    EXPECT_FALSE(v.AtCharacterBoundary());
+    ASSERT_TRUE(v.Validate("\x9F"));
+    EXPECT_TRUE(v.AtCharacterBoundary());
+    // Validate does not count, so the caller sets the position of the chunk before Feed reports.
+    v.SetPosition(5, 3);
+    auto st = v.Feed("ab\xFF");
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().message,
+              "invalid UTF-8 at line 5, column 5; is the file windows-1251 without an encoding declaration?");
 }
 
 TEST(CmlEncoding, Utf8ToCp1251RoundTripsAndReportsUnmappable) {
