@@ -28,8 +28,8 @@ Status FlattenGroup(ParsedRecord const& rec, pugi::xml_node node, std::optional<
 
 }  // namespace
 
-Result<std::vector<CmlGroup>> DecodeGroup(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<std::vector<CmlGroup>> DecodeGroup(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }
@@ -40,8 +40,8 @@ Result<std::vector<CmlGroup>> DecodeGroup(RawRecord const& record, DecodeContext
     return out;
 }
 
-Result<CmlProperty> DecodeProperty(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<CmlProperty> DecodeProperty(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }
@@ -56,13 +56,14 @@ Result<CmlProperty> DecodeProperty(RawRecord const& record, DecodeContext const&
     p.value_type = ChildText(root, "ТипЗначений");
     p.deleted = IsDeleted(root);
     for (auto option : Children(Child(root, "ВариантыЗначений"), "Справочник")) {
-        p.options.push_back(CmlPropertyOption{ChildText(option, "ИдЗначения"), ChildText(option, "Значение")});
+        auto const [value_id, value] = FirstChildren(option, {"ИдЗначения", "Значение"});
+        p.options.push_back(CmlPropertyOption{NodeText(value_id), NodeText(value)});
     }
     return p;
 }
 
-Result<CmlPriceType> DecodePriceType(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<CmlPriceType> DecodePriceType(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }
@@ -82,8 +83,8 @@ Result<CmlPriceType> DecodePriceType(RawRecord const& record, DecodeContext cons
     return t;
 }
 
-Result<CmlWarehouse> DecodeWarehouse(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<CmlWarehouse> DecodeWarehouse(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }
@@ -95,8 +96,8 @@ Result<CmlWarehouse> DecodeWarehouse(RawRecord const& record, DecodeContext cons
     return CmlWarehouse{*id, ChildText(root, "Наименование"), IsDeleted(root)};
 }
 
-Result<CmlUnit> DecodeUnit(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<CmlUnit> DecodeUnit(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }

@@ -13,18 +13,18 @@ namespace b2b::onec {
 
 /// A top-level Группа and its nested Группы, flattened depth-first: the record's group first,
 /// each child with `parent` set. Errors: missing Ид.
-Result<std::vector<CmlGroup>> DecodeGroup(RawRecord const& record, DecodeContext const& ctx);
+Result<std::vector<CmlGroup>> DecodeGroup(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser);
 
 /// Свойство with ВариантыЗначений/Справочник options. Errors: missing Ид.
-Result<CmlProperty> DecodeProperty(RawRecord const& record, DecodeContext const& ctx);
+Result<CmlProperty> DecodeProperty(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser);
 
 /// ТипЦены (Классификатор or ПакетПредложений). Errors: missing Ид.
-Result<CmlPriceType> DecodePriceType(RawRecord const& record, DecodeContext const& ctx);
+Result<CmlPriceType> DecodePriceType(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser);
 
 /// Склад. Errors: missing Ид.
-Result<CmlWarehouse> DecodeWarehouse(RawRecord const& record, DecodeContext const& ctx);
+Result<CmlWarehouse> DecodeWarehouse(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser);
 
 /// ЕдиницаИзмерения. Errors: neither Ид nor Код.
-Result<CmlUnit> DecodeUnit(RawRecord const& record, DecodeContext const& ctx);
+Result<CmlUnit> DecodeUnit(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser);
 
 }  // namespace b2b::onec

@@ -51,8 +51,8 @@ CmlCounterparty ReadCounterparty(pugi::xml_node node) {
     return c;
 }
 
-Result<CmlCounterparty> DecodeCounterparty(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<CmlCounterparty> DecodeCounterparty(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }

@@ -10,7 +10,7 @@ namespace b2b::onec {
 /// КодПоОКПО, РасчетныеСчета, АдресРегистрации/ЮридическийАдрес, Контакты, Представители) and
 /// individuals from Bitrix (Фамилия, Имя, ПолноеНаименование, `userId#login#name` ids kept verbatim).
 /// Errors (Permanent, file:line:col + element path): malformed XML, missing Ид.
-Result<CmlCounterparty> DecodeCounterparty(RawRecord const& record, DecodeContext const& ctx);
+Result<CmlCounterparty> DecodeCounterparty(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser);
 
 /// The same mapping for a Контрагент element inside a Документ. Never fails: fields are optional.
 CmlCounterparty ReadCounterparty(pugi::xml_node node);

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "core/domain/decimal_parse.hpp"
 
@@ -39,16 +38,16 @@ std::string Trimmed(std::string_view s) {
     return std::string(s);
 }
 
-Result<ParsedRecord> ParsedRecord::Parse(RawRecord const& record, DecodeContext const& ctx) {
-    ParsedRecord out;
-    out.doc_ = std::make_unique<pugi::xml_document>();
-    out.record_ = &record;
-    out.ctx_ = &ctx;
+Result<ParsedRecord> RecordParser::Parse(RawRecord const& record, DecodeContext const& ctx) {
+    ParsedRecord out(record, ctx);
+    // pugixml parses in place, rewriting the text; the record itself stays intact for error positions.
+    buffer_.assign(record.xml);
     pugi::xml_parse_result const result =
-        out.doc_->load_buffer(record.xml.data(), record.xml.size(), pugi::parse_default, pugi::encoding_utf8);
+        doc_.load_buffer_inplace(buffer_.data(), buffer_.size(), kRecordParseOptions, pugi::encoding_utf8);
     if (!result) {
         return out.ErrorAtOffset(result.offset, "", fmt::format("malformed record: {}", result.description()));
     }
+    out.root_ = doc_.document_element();
     return out;
 }
 
@@ -85,47 +84,27 @@ std::string_view LocalName(pugi::xml_node node) {
     return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
-namespace {
-
-// LocalName(node) == local_name without measuring the name first: most names carry no prefix and
-// differ from the wanted one in the first bytes, so strncmp settles them; only a mismatch that
-// could still be "prefix:local" looks for the colon.
-bool HasLocalName(char const* name, std::string_view local_name) {
-    if (std::strncmp(name, local_name.data(), local_name.size()) == 0 && name[local_name.size()] == '\0') {
-        return true;
-    }
-    char const* const colon = std::strchr(name, ':');
-    if (colon == nullptr) {
-        return false;
-    }
-    char const* const local = colon + 1;
-    return std::strncmp(local, local_name.data(), local_name.size()) == 0 && local[local_name.size()] == '\0';
-}
-
-}  // namespace
-
 pugi::xml_node Child(pugi::xml_node node, std::string_view local_name) {
     for (auto child = node.first_child(); child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element && HasLocalName(child.name(), local_name)) {
+        if (child.type() == pugi::node_element && LocalName(child) == local_name) {
             return child;
         }
     }
     return {};
 }
 
-std::vector<pugi::xml_node> Children(pugi::xml_node node, std::string_view local_name) {
-    std::vector<pugi::xml_node> out;
-    for (auto child = node.first_child(); child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element && HasLocalName(child.name(), local_name)) {
-            out.push_back(child);
-        }
-    }
-    return out;
+NamedChildren::Iterator& NamedChildren::Iterator::operator++() {
+    do {
+        node_ = node_.next_sibling();
+    } while (node_ && (node_.type() != pugi::node_element || LocalName(node_) != name_));
+    return *this;
 }
 
 pugi::xml_attribute Attr(pugi::xml_node node, std::string_view local_name) {
     for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
-        if (HasLocalName(a.name(), local_name)) {
+        std::string_view const name = a.name();
+        auto const colon = name.find(':');
+        if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == local_name) {
             return a;
         }
     }
@@ -133,13 +112,15 @@ pugi::xml_attribute Attr(pugi::xml_node node, std::string_view local_name) {
 }
 
 std::string NodeText(pugi::xml_node node) {
-    auto first = node.first_child();
-    if (first && !first.next_sibling() && (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata)) {
-        // The common <X>text</X>: trim the one text node in place, no concatenation buffer.
-        return Trimmed(first.value());
+    // parse_embed_pcdata keeps the leading text in the element; text after a comment or CDATA
+    // section follows as child nodes.
+    std::string_view const leading = node.value();
+    auto child = node.first_child();
+    if (!child) {
+        return Trimmed(leading);
     }
-    std::string text;
-    for (auto child = first; child; child = child.next_sibling()) {
+    std::string text(leading);
+    for (; child; child = child.next_sibling()) {
         if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
             text.append(child.value());
         }
@@ -147,10 +128,7 @@ std::string NodeText(pugi::xml_node node) {
     return Trimmed(text);
 }
 
-std::string ChildText(pugi::xml_node node, std::string_view local_name) {
-    auto child = Child(node, local_name);
-    return child ? NodeText(child) : std::string{};
-}
+std::string ChildText(pugi::xml_node node, std::string_view local_name) { return NodeText(Child(node, local_name)); }
 
 std::optional<bool> ParseBool(std::string_view text) {
     std::string const t = Trimmed(text);
@@ -163,11 +141,7 @@ std::optional<bool> ParseBool(std::string_view text) {
     return std::nullopt;
 }
 
-Result<std::optional<Decimal>> ChildDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name) {
-    auto child = Child(node, name);
-    if (!child) {
-        return std::optional<Decimal>{};
-    }
+Result<std::optional<Decimal>> NodeDecimal(ParsedRecord const& rec, pugi::xml_node child) {
     std::string const text = NodeText(child);
     if (text.empty()) {
         return std::optional<Decimal>{};
@@ -179,9 +153,14 @@ Result<std::optional<Decimal>> ChildDecimal(ParsedRecord const& rec, pugi::xml_n
     return std::optional<Decimal>{*value};
 }
 
-Result<std::optional<Decimal>> ChildOrAttrDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name) {
-    if (Child(node, name)) {
-        return ChildDecimal(rec, node, name);
+Result<std::optional<Decimal>> ChildDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name) {
+    return NodeDecimal(rec, Child(node, name));
+}
+
+Result<std::optional<Decimal>> DecimalOrAttr(ParsedRecord const& rec, pugi::xml_node node, pugi::xml_node child,
+                                             std::string_view name) {
+    if (child) {
+        return NodeDecimal(rec, child);
     }
     std::string const text = Trimmed(Attr(node, name).value());
     if (text.empty()) {
@@ -194,18 +173,24 @@ Result<std::optional<Decimal>> ChildOrAttrDecimal(ParsedRecord const& rec, pugi:
     return std::optional<Decimal>{*value};
 }
 
-std::string ChildOrAttrText(pugi::xml_node node, std::string_view name) {
-    if (auto child = Child(node, name)) {
-        return NodeText(child);
-    }
-    return Trimmed(Attr(node, name).value());
+Result<std::optional<Decimal>> ChildOrAttrDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name) {
+    return DecimalOrAttr(rec, node, Child(node, name), name);
 }
 
-std::vector<CmlRequisite> ReadRequisites(pugi::xml_node node) {
+std::string TextOrAttr(pugi::xml_node node, pugi::xml_node child, std::string_view name) {
+    return child ? NodeText(child) : Trimmed(Attr(node, name).value());
+}
+
+std::string ChildOrAttrText(pugi::xml_node node, std::string_view name) {
+    return TextOrAttr(node, Child(node, name), name);
+}
+
+std::vector<CmlRequisite> ReadRequisites(pugi::xml_node requisites) {
     std::vector<CmlRequisite> out;
-    for (auto r : Children(Child(node, "ЗначенияРеквизитов"), "ЗначениеРеквизита")) {
+    for (auto r : Children(requisites, "ЗначениеРеквизита")) {
         // Values keep inner spaces verbatim but are trimmed like every other field.
-        out.push_back(CmlRequisite{ChildText(r, "Наименование"), ChildText(r, "Значение")});
+        auto const [name, value] = FirstChildren(r, {"Наименование", "Значение"});
+        out.push_back(CmlRequisite{NodeText(name), NodeText(value)});
     }
     return out;
 }
@@ -219,13 +204,18 @@ Result<OneCVariantRef> SplitId(ParsedRecord const& rec, pugi::xml_node id_node, 
 }
 
 bool IsDeleted(pugi::xml_node node) {
+    auto const [status, deletion_mark] = FirstChildren(node, {"Статус", "ПометкаУдаления"});
+    return IsDeleted(node, status, deletion_mark);
+}
+
+bool IsDeleted(pugi::xml_node node, pugi::xml_node status, pugi::xml_node deletion_mark) {
     if (Trimmed(Attr(node, "Статус").value()) == "Удален") {
         return true;
     }
-    if (ChildText(node, "Статус") == "Удален") {
+    if (NodeText(status) == "Удален") {
         return true;
     }
-    return ParseBool(ChildText(node, "ПометкаУдаления")).value_or(false);
+    return ParseBool(NodeText(deletion_mark)).value_or(false);
 }
 
 }  // namespace b2b::onec

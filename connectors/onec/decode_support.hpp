@@ -1,7 +1,8 @@
 #pragma once
 
+#include <array>
 #include <chrono>
-#include <memory>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,15 +22,19 @@ struct DecodeContext {
     std::chrono::minutes default_utc_offset{0};  ///< the 1C server's zone for dates without an offset
 };
 
-/// One record parsed with pugixml, plus what is needed to point errors at the original input.
-/// Parsing uses pugi::parse_default: CDATA, the five XML entities and character references are
-/// decoded; DOCTYPE is skipped (the splitter refuses it anyway) and pugixml never expands DTD entities.
+/// pugixml flags for records: parse_default (CDATA, the five XML entities and character references
+/// decoded, CR LF -> LF, whitespace in attributes normalised) plus parse_embed_pcdata, which keeps an
+/// element's leading text in the element itself instead of a child node: the DOM is about half the
+/// size and NodeText of the usual `<X>text</X>` needs no child lookup. DOCTYPE is skipped (the
+/// splitter refuses it anyway) and pugixml never expands DTD entities.
+inline constexpr unsigned kRecordParseOptions = pugi::parse_default | pugi::parse_embed_pcdata;
+
+class RecordParser;
+
+/// One record parsed by a RecordParser, plus what is needed to point errors at the original input.
 class ParsedRecord {
 public:
-    /// Errors (Permanent): `<file>:<line>:<col>: malformed record: <pugixml reason> (element path ...)`.
-    static Result<ParsedRecord> Parse(RawRecord const& record, DecodeContext const& ctx);
-
-    pugi::xml_node Root() const { return doc_->document_element(); }
+    pugi::xml_node Root() const { return root_; }
 
     /// `<file>:<line>:<col>: <reason> (element path <record path>/<path to node>)` for `node`.
     Error ErrorAt(pugi::xml_node node, std::string_view reason) const;
@@ -38,48 +43,136 @@ public:
     DecodeContext const& Context() const { return *ctx_; }
 
 private:
-    ParsedRecord() = default;
-    std::unique_ptr<pugi::xml_document> doc_;
-    RawRecord const* record_ = nullptr;
-    DecodeContext const* ctx_ = nullptr;
+    friend class RecordParser;
+    ParsedRecord(RawRecord const& record, DecodeContext const& ctx) : record_(&record), ctx_(&ctx) {}
+
+    pugi::xml_node root_;
+    RawRecord const* record_;
+    DecodeContext const* ctx_;
+};
+
+/// Parses records into one reused pugixml document and buffer, so a record costs no document
+/// allocation. Not thread-safe: one per decoding thread; a ParsedRecord is valid until the next Parse.
+class RecordParser {
+public:
+    /// Errors (Permanent): `<file>:<line>:<col>: malformed record: <pugixml reason> (element path ...)`.
+    Result<ParsedRecord> Parse(RawRecord const& record, DecodeContext const& ctx);
+
+private:
+    pugi::xml_document doc_;
+    std::string buffer_;  ///< a mutable copy of the record for load_buffer_inplace
 };
 
 /// Element name without a namespace prefix.
 std::string_view LocalName(pugi::xml_node node);
 /// First child element with this local name (prefixes ignored), or an empty node.
 pugi::xml_node Child(pugi::xml_node node, std::string_view local_name);
-/// All child elements with this local name.
-std::vector<pugi::xml_node> Children(pugi::xml_node node, std::string_view local_name);
+
+/// The first child element for each of `local_names`, in that order, found in one pass over the
+/// children: a decoder reading many fields of an element looks at each child once instead of once
+/// per field. Use with a structured binding: `auto [id, name] = FirstChildren(node, {"Ид", "Наименование"});`
+template <std::size_t N>
+std::array<pugi::xml_node, N> FirstChildren(pugi::xml_node node, std::string_view const (&local_names)[N]) {
+    std::array<pugi::xml_node, N> found{};
+    for (auto child = node.first_child(); child; child = child.next_sibling()) {
+        if (child.type() != pugi::node_element) {
+            continue;
+        }
+        std::string_view const name = LocalName(child);
+        for (std::size_t i = 0; i < N; ++i) {
+            if (name == local_names[i]) {
+                if (!found[i]) {
+                    found[i] = child;
+                }
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+/// The child elements of a node with one local name, iterated in document order without
+/// collecting them. The name must outlive the range.
+class NamedChildren {
+public:
+    class Iterator {
+    public:
+        using value_type = pugi::xml_node;
+        using difference_type = std::ptrdiff_t;
+
+        Iterator() = default;
+        Iterator(pugi::xml_node node, std::string_view local_name) : node_(node), name_(local_name) {}
+        pugi::xml_node operator*() const { return node_; }
+        Iterator& operator++();
+        Iterator operator++(int) {
+            Iterator before = *this;
+            ++*this;
+            return before;
+        }
+        bool operator==(Iterator const& other) const { return node_ == other.node_; }
+
+    private:
+        pugi::xml_node node_;
+        std::string_view name_;
+    };
+
+    NamedChildren(pugi::xml_node parent, std::string_view local_name)
+        : first_(Child(parent, local_name)), name_(local_name) {}
+    Iterator begin() const { return {first_, name_}; }
+    Iterator end() const { return {}; }
+    bool empty() const { return !first_; }
+
+private:
+    pugi::xml_node first_;
+    std::string_view name_;
+};
+
+/// All child elements with this local name (lazily, see NamedChildren).
+inline NamedChildren Children(pugi::xml_node node, std::string_view local_name) { return {node, local_name}; }
 /// Attribute by local name, or an empty attribute.
 pugi::xml_attribute Attr(pugi::xml_node node, std::string_view local_name);
 /// Trimmed text of the named child ("" if absent).
 std::string ChildText(pugi::xml_node node, std::string_view local_name);
-/// Trimmed own text of `node` (text and CDATA children).
+/// Trimmed own text of `node` (its text and CDATA; "" for an empty node).
 std::string NodeText(pugi::xml_node node);
 std::string Trimmed(std::string_view s);
 
 /// "true"/"false" (also 1/0, any case); nullopt for anything else or empty.
 std::optional<bool> ParseBool(std::string_view text);
 
+/// `child`'s text parsed with ParseDecimal; nullopt if `child` is empty or has no text; an
+/// ErrorAt(child) otherwise.
+Result<std::optional<Decimal>> NodeDecimal(ParsedRecord const& rec, pugi::xml_node child);
+
 /// The named child parsed with ParseDecimal; nullopt if absent or empty; an ErrorAt otherwise.
 Result<std::optional<Decimal>> ChildDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name);
 
-/// Like ChildDecimal, but when there is no such child element, an attribute of that name on `node`
-/// is read instead: hand-made and very old documents write numbers as attributes
-/// (`<Документ Сумма="23 000">`, `<Цена ЦенаЗаЕдиницу="12,50">`; commerceml.md §6 quirk 19).
-/// Errors point at `node` and name the attribute.
+/// Like NodeDecimal(rec, child), but when `child` (the child element `name` of `node`, as found by
+/// the caller) is empty, the attribute `name` on `node` is read instead: hand-made and very old
+/// documents write numbers as attributes (`<Документ Сумма="23 000">`, `<Цена ЦенаЗаЕдиницу="12,50">`;
+/// commerceml.md §6 quirk 19). Errors for the attribute point at `node` and name the attribute.
+Result<std::optional<Decimal>> DecimalOrAttr(ParsedRecord const& rec, pugi::xml_node node, pugi::xml_node child,
+                                             std::string_view name);
+
+/// DecimalOrAttr with the child looked up by name.
 Result<std::optional<Decimal>> ChildOrAttrDecimal(ParsedRecord const& rec, pugi::xml_node node, std::string_view name);
 
-/// The named child's trimmed text, or the attribute of that name when there is no such child.
+/// `child`'s trimmed text, or when `child` is empty the trimmed attribute `name` of `node`.
+std::string TextOrAttr(pugi::xml_node node, pugi::xml_node child, std::string_view name);
+
+/// TextOrAttr with the child looked up by name.
 std::string ChildOrAttrText(pugi::xml_node node, std::string_view name);
 
-/// Requisites from ЗначенияРеквизитов/ЗначениеРеквизита (Наименование + Значение), verbatim order.
-std::vector<CmlRequisite> ReadRequisites(pugi::xml_node node);
+/// Requisites from a ЗначенияРеквизитов element's ЗначениеРеквизита children (Наименование +
+/// Значение), verbatim order; none for an empty node.
+std::vector<CmlRequisite> ReadRequisites(pugi::xml_node requisites);
 
 /// Ид split on the first '#'; ErrorAt(Ид) when the product part is empty.
 Result<OneCVariantRef> SplitId(ParsedRecord const& rec, pugi::xml_node id_node, std::string const& id);
 
 /// ПометкаУдаления=true, Статус="Удален" attribute or <Статус>Удален</Статус>.
 bool IsDeleted(pugi::xml_node node);
+/// The same with `node`'s first Статус and ПометкаУдаления children already found (or empty).
+bool IsDeleted(pugi::xml_node node, pugi::xml_node status, pugi::xml_node deletion_mark);
 
 }  // namespace b2b::onec

@@ -63,7 +63,7 @@ Result<CmlDocumentLine> ReadLine(ParsedRecord const& rec, pugi::xml_node item) {
         return coefficient.error();
     }
     line.coefficient = *coefficient;
-    line.requisites = ReadRequisites(item);
+    line.requisites = ReadRequisites(Child(item, "ЗначенияРеквизитов"));
     return line;
 }
 
@@ -111,8 +111,8 @@ Status LiftRequisite(ParsedRecord const& rec, pugi::xml_node at, CmlRequisite co
 
 }  // namespace
 
-Result<CmlDocument> DecodeDocument(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<CmlDocument> DecodeDocument(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }

@@ -16,6 +16,6 @@ namespace b2b::onec {
 /// into fields; a boolean requisite that is not true/false stays nullopt.
 /// Errors (Permanent, file:line:col + element path): malformed XML, missing Ид, a bad number or
 /// date in a field read into a typed value, a line Ид with an empty product part.
-Result<CmlDocument> DecodeDocument(RawRecord const& record, DecodeContext const& ctx);
+Result<CmlDocument> DecodeDocument(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser);
 
 }  // namespace b2b::onec

@@ -24,10 +24,11 @@ Status AddStock(ParsedRecord const& rec, pugi::xml_node at, std::vector<CmlStock
     return {};
 }
 
-// ЦенаЗаЕдиницу as element or attribute; without either, the number leading Представление
+// ЦенаЗаЕдиницу (`per_unit`) as element or attribute; without either, the number leading Представление
 // ("1 234,50 руб. за шт", " 100 RUB за PCE": what 1C prints for the price) stands in for it.
-Result<Decimal> ReadPerUnit(ParsedRecord const& rec, pugi::xml_node price, std::string const& presentation) {
-    auto per_unit = ChildOrAttrDecimal(rec, price, "ЦенаЗаЕдиницу");
+Result<Decimal> ReadPerUnit(ParsedRecord const& rec, pugi::xml_node price, pugi::xml_node per_unit_node,
+                            std::string const& presentation) {
+    auto per_unit = DecimalOrAttr(rec, price, per_unit_node, "ЦенаЗаЕдиницу");
     if (!per_unit) {
         return per_unit.error();
     }
@@ -45,33 +46,43 @@ Result<Decimal> ReadPerUnit(ParsedRecord const& rec, pugi::xml_node price, std::
     return *from_text;
 }
 
-Status ReadPrices(ParsedRecord const& rec, pugi::xml_node root, CmlOffer& offer) {
-    for (auto price : Children(Child(root, "Цены"), "Цена")) {
-        CmlPrice p;
-        p.price_type_id = ChildOrAttrText(price, "ИдТипаЦены");
-        if (p.price_type_id.empty()) {
-            return rec.ErrorAt(price, "price without <ИдТипаЦены>");
+Result<CmlPrice> ReadPrice(ParsedRecord const& rec, pugi::xml_node price) {
+    auto const [type_id, presentation, per_unit_node, coefficient_node, currency, unit] =
+        FirstChildren(price, {"ИдТипаЦены", "Представление", "ЦенаЗаЕдиницу", "Коэффициент", "Валюта", "Единица"});
+    CmlPrice p;
+    p.price_type_id = TextOrAttr(price, type_id, "ИдТипаЦены");
+    if (p.price_type_id.empty()) {
+        return rec.ErrorAt(price, "price without <ИдТипаЦены>");
+    }
+    p.presentation = TextOrAttr(price, presentation, "Представление");
+    auto per_unit = ReadPerUnit(rec, price, per_unit_node, p.presentation);
+    if (!per_unit) {
+        return per_unit.error();
+    }
+    p.per_unit = *per_unit;
+    auto coefficient = DecimalOrAttr(rec, price, coefficient_node, "Коэффициент");
+    if (!coefficient) {
+        return coefficient.error();
+    }
+    p.coefficient = *coefficient;
+    p.currency = TextOrAttr(price, currency, "Валюта");
+    p.unit = TextOrAttr(price, unit, "Единица");
+    return p;
+}
+
+Status ReadPrices(ParsedRecord const& rec, pugi::xml_node prices, CmlOffer& offer) {
+    for (auto price : Children(prices, "Цена")) {
+        auto p = ReadPrice(rec, price);
+        if (!p) {
+            return p.error();
         }
-        p.presentation = ChildOrAttrText(price, "Представление");
-        auto per_unit = ReadPerUnit(rec, price, p.presentation);
-        if (!per_unit) {
-            return per_unit.error();
-        }
-        p.per_unit = *per_unit;
-        auto coefficient = ChildOrAttrDecimal(rec, price, "Коэффициент");
-        if (!coefficient) {
-            return coefficient.error();
-        }
-        p.coefficient = *coefficient;
-        p.currency = ChildOrAttrText(price, "Валюта");
-        p.unit = ChildOrAttrText(price, "Единица");
-        offer.prices.push_back(std::move(p));
+        offer.prices.push_back(std::move(*p));
     }
     return {};
 }
 
-Status ReadStock(ParsedRecord const& rec, pugi::xml_node root, CmlOffer& offer) {
-    // Shape 2 (2.07): <Склад ИдСклада=".." КоличествоНаСкладе=".."/> directly in Предложение.
+// Shape 2 (2.07): <Склад ИдСклада=".." КоличествоНаСкладе=".."/> directly in Предложение.
+Status ReadWarehouseAttributes(ParsedRecord const& rec, pugi::xml_node root, CmlOffer& offer) {
     for (auto wh : Children(root, "Склад")) {
         std::string id = Trimmed(Attr(wh, "ИдСклада").value());
         if (id.empty()) {
@@ -85,8 +96,12 @@ Status ReadStock(ParsedRecord const& rec, pugi::xml_node root, CmlOffer& offer) 
             return st;
         }
     }
-    // Shape 3 (2.09+): Остатки/Остаток/Склад/(Ид, Количество).
-    for (auto rest : Children(Child(root, "Остатки"), "Остаток")) {
+    return {};
+}
+
+// Shape 3 (2.09+): Остатки/Остаток/Склад/(Ид, Количество).
+Status ReadRests(ParsedRecord const& rec, pugi::xml_node rests, CmlOffer& offer) {
+    for (auto rest : Children(rests, "Остаток")) {
         auto warehouses = Children(rest, "Склад");
         if (warehouses.empty()) {
             auto total = ChildDecimal(rec, rest, "Количество");
@@ -99,11 +114,12 @@ Status ReadStock(ParsedRecord const& rec, pugi::xml_node root, CmlOffer& offer) 
             continue;
         }
         for (auto wh : warehouses) {
-            std::string id = ChildText(wh, "Ид");
+            auto const [id_node, quantity] = FirstChildren(wh, {"Ид", "Количество"});
+            std::string id = NodeText(id_node);
             if (id.empty()) {
                 return rec.ErrorAt(wh, "<Склад> without <Ид>");
             }
-            auto q = ChildDecimal(rec, wh, "Количество");
+            auto q = NodeDecimal(rec, quantity);
             if (!q) {
                 return q.error();
             }
@@ -117,14 +133,17 @@ Status ReadStock(ParsedRecord const& rec, pugi::xml_node root, CmlOffer& offer) 
 
 }  // namespace
 
-Result<CmlOffer> DecodeOffer(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<CmlOffer> DecodeOffer(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }
     auto root = rec->Root();
+    auto const [id_node, name, article, barcode, base_unit, prices, quantity_node, rests, characteristics, values,
+                status, deletion_mark] =
+        FirstChildren(root, {"Ид", "Наименование", "Артикул", "Штрихкод", "БазоваяЕдиница", "Цены", "Количество",
+                             "Остатки", "ХарактеристикиТовара", "ЗначенияСвойств", "Статус", "ПометкаУдаления"});
     CmlOffer offer;
-    auto id_node = Child(root, "Ид");
     offer.id = OneCId(NodeText(id_node));
     if (offer.id.value().empty()) {
         return rec->ErrorAt(root, "missing or empty <Ид>");
@@ -134,29 +153,28 @@ Result<CmlOffer> DecodeOffer(RawRecord const& record, DecodeContext const& ctx) 
         return ref.error();
     }
     offer.ref = std::move(*ref);
-    offer.name = ChildText(root, "Наименование");
-    offer.article = ChildText(root, "Артикул");
-    offer.barcode = ChildText(root, "Штрихкод");
+    offer.name = NodeText(name);
+    offer.article = NodeText(article);
+    offer.barcode = NodeText(barcode);
     std::string unit_name;
-    ReadBaseUnit(Child(root, "БазоваяЕдиница"), offer.base_unit_code, unit_name);
-    if (auto st = ReadPrices(*rec, root, offer); !st) {
+    ReadBaseUnit(base_unit, offer.base_unit_code, unit_name);
+    if (auto st = ReadPrices(*rec, prices, offer); !st) {
         return st.error();
     }
-    auto quantity = ChildOrAttrDecimal(*rec, root, "Количество");
+    auto quantity = DecimalOrAttr(*rec, root, quantity_node, "Количество");
     if (!quantity) {
         return quantity.error();
     }
     offer.quantity = *quantity;
-    if (auto st = ReadStock(*rec, root, offer); !st) {
+    if (auto st = ReadWarehouseAttributes(*rec, root, offer); !st) {
         return st.error();
     }
-    for (auto c : Children(Child(root, "ХарактеристикиТовара"), "ХарактеристикаТовара")) {
-        offer.characteristics.push_back(CmlCharacteristic{ChildText(c, "Наименование"), ChildText(c, "Значение")});
+    if (auto st = ReadRests(*rec, rests, offer); !st) {
+        return st.error();
     }
-    for (auto v : Children(Child(root, "ЗначенияСвойств"), "ЗначенияСвойства")) {
-        offer.property_values.push_back(CmlPropertyValue{ChildText(v, "Ид"), ChildText(v, "Значение")});
-    }
-    offer.deleted = IsDeleted(root);
+    offer.characteristics = ReadCharacteristics(characteristics);
+    offer.property_values = ReadPropertyValues(values);
+    offer.deleted = IsDeleted(root, status, deletion_mark);
     return offer;
 }
 

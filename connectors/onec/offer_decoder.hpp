@@ -13,6 +13,6 @@ namespace b2b::onec {
 /// <Количество> is absent. Errors (Permanent, with file:line:col and element path): malformed XML,
 /// missing Ид, a Цена without ИдТипаЦены or ЦенаЗаЕдиницу, any number ParseDecimal rejects, a stock
 /// sum overflowing Decimal.
-Result<CmlOffer> DecodeOffer(RawRecord const& record, DecodeContext const& ctx);
+Result<CmlOffer> DecodeOffer(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser);
 
 }  // namespace b2b::onec

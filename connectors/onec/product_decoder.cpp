@@ -26,14 +26,18 @@ void ReadBaseUnit(pugi::xml_node unit, std::string& code, std::string& name) {
     }
 }
 
-Result<CmlProduct> DecodeProduct(RawRecord const& record, DecodeContext const& ctx) {
-    auto rec = ParsedRecord::Parse(record, ctx);
+Result<CmlProduct> DecodeProduct(RawRecord const& record, DecodeContext const& ctx, RecordParser& parser) {
+    auto rec = parser.Parse(record, ctx);
     if (!rec) {
         return rec.error();
     }
     auto root = rec->Root();
+    auto const [id_node, article, barcode, name, description, base_unit, groups, maker, values, taxes, requisites,
+                characteristics, status, deletion_mark] =
+        FirstChildren(root, {"Ид", "Артикул", "Штрихкод", "Наименование", "Описание", "БазоваяЕдиница", "Группы",
+                             "Изготовитель", "ЗначенияСвойств", "СтавкиНалогов", "ЗначенияРеквизитов",
+                             "ХарактеристикиТовара", "Статус", "ПометкаУдаления"});
     CmlProduct p;
-    auto id_node = Child(root, "Ид");
     p.id = OneCId(NodeText(id_node));
     if (p.id.value().empty()) {
         return rec->ErrorAt(root, "missing or empty <Ид>");
@@ -43,36 +47,51 @@ Result<CmlProduct> DecodeProduct(RawRecord const& record, DecodeContext const& c
         return ref.error();
     }
     p.ref = std::move(*ref);
-    p.article = ChildText(root, "Артикул");
-    p.barcode = ChildText(root, "Штрихкод");
-    p.name = ChildText(root, "Наименование");
-    p.description = ChildText(root, "Описание");
-    ReadBaseUnit(Child(root, "БазоваяЕдиница"), p.base_unit_code, p.base_unit_name);
-    for (auto g : Children(Child(root, "Группы"), "Ид")) {
+    p.article = NodeText(article);
+    p.barcode = NodeText(barcode);
+    p.name = NodeText(name);
+    p.description = NodeText(description);
+    ReadBaseUnit(base_unit, p.base_unit_code, p.base_unit_name);
+    for (auto g : Children(groups, "Ид")) {
         if (auto text = NodeText(g); !text.empty()) {
             p.group_ids.emplace_back(std::move(text));
         }
     }
-    auto maker = Child(root, "Изготовитель");
-    p.manufacturer_id = ChildText(maker, "Ид");
-    p.manufacturer_name = ChildText(maker, "Наименование");
-    for (auto v : Children(Child(root, "ЗначенияСвойств"), "ЗначенияСвойства")) {
-        p.property_values.push_back(CmlPropertyValue{ChildText(v, "Ид"), ChildText(v, "Значение")});
+    auto const [maker_id, maker_name] = FirstChildren(maker, {"Ид", "Наименование"});
+    p.manufacturer_id = NodeText(maker_id);
+    p.manufacturer_name = NodeText(maker_name);
+    p.property_values = ReadPropertyValues(values);
+    for (auto t : Children(taxes, "СтавкаНалога")) {
+        auto const [tax_name, rate] = FirstChildren(t, {"Наименование", "Ставка"});
+        p.tax_rates.push_back(CmlTaxRate{NodeText(tax_name), NodeText(rate)});
     }
-    for (auto t : Children(Child(root, "СтавкиНалогов"), "СтавкаНалога")) {
-        p.tax_rates.push_back(CmlTaxRate{ChildText(t, "Наименование"), ChildText(t, "Ставка")});
-    }
-    p.requisites = ReadRequisites(root);
-    for (auto c : Children(Child(root, "ХарактеристикиТовара"), "ХарактеристикаТовара")) {
-        p.characteristics.push_back(CmlCharacteristic{ChildText(c, "Наименование"), ChildText(c, "Значение")});
-    }
+    p.requisites = ReadRequisites(requisites);
+    p.characteristics = ReadCharacteristics(characteristics);
     for (auto pic : Children(root, "Картинка")) {
         if (auto text = NodeText(pic); !text.empty()) {
             p.pictures.push_back(std::move(text));
         }
     }
-    p.deleted = IsDeleted(root);
+    p.deleted = IsDeleted(root, status, deletion_mark);
     return p;
+}
+
+std::vector<CmlCharacteristic> ReadCharacteristics(pugi::xml_node characteristics) {
+    std::vector<CmlCharacteristic> out;
+    for (auto c : Children(characteristics, "ХарактеристикаТовара")) {
+        auto const [name, value] = FirstChildren(c, {"Наименование", "Значение"});
+        out.push_back(CmlCharacteristic{NodeText(name), NodeText(value)});
+    }
+    return out;
+}
+
+std::vector<CmlPropertyValue> ReadPropertyValues(pugi::xml_node values) {
+    std::vector<CmlPropertyValue> out;
+    for (auto v : Children(values, "ЗначенияСвойства")) {
+        auto const [value_id, value] = FirstChildren(v, {"Ид", "Значение"});
+        out.push_back(CmlPropertyValue{NodeText(value_id), NodeText(value)});
+    }
+    return out;
 }
 
 }  // namespace b2b::onec

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "connectors/onec/cml_reader.hpp"
+#include "tests/unit/onec/transcript_visitor.hpp"
 
 namespace b2b::onec::test {
 
@@ -57,18 +58,39 @@ inline std::string ReadBytes(std::filesystem::path const& path) {
     return out.str();
 }
 
-/// Reads `text` (label `label`) through ReadCommerceMl with a UTC+3 default offset.
-inline Result<ReadSummary> ReadText(std::string const& text, CollectingVisitor& visitor,
-                                    std::string const& label = "test.xml", std::size_t chunk_size = 256 * 1024) {
-    std::istringstream in(text);
-    ReaderOptions options;
-    options.default_utc_offset = std::chrono::minutes(180);
-    options.splitter.chunk_size = chunk_size;
-    return ReadCommerceMl(in, label, options, visitor);
+/// Reads `text` (label `label`) through ReadCommerceMl with a UTC+3 default offset, once decoding
+/// inline into a copy of `visitor` and once on a worker thread (the default) into `visitor`, and
+/// expects the same visitor calls and summary (or error) from both: every reader test checks both
+/// paths. Returns the worker-thread read.
+template <class Visitor>
+Result<ReadSummary> ReadText(std::string const& text, Visitor& visitor, std::string const& label = "test.xml",
+                             std::size_t chunk_size = 256 * 1024) {
+    auto read = [&](std::size_t decode_threads, CmlVisitor& into) {
+        std::istringstream in(text);
+        ReaderOptions options;
+        options.default_utc_offset = std::chrono::minutes(180);
+        options.splitter.chunk_size = chunk_size;
+        options.decode_threads = decode_threads;
+        return ReadCommerceMl(in, label, options, into);
+    };
+    Visitor inline_visitor = visitor;
+    TranscriptVisitor inline_calls(&inline_visitor);
+    auto const inline_read = read(0, inline_calls);
+    TranscriptVisitor threaded_calls(&visitor);
+    auto threaded_read = read(1, threaded_calls);
+    EXPECT_EQ(inline_calls.lines, threaded_calls.lines) << label;
+    EXPECT_EQ(inline_read.has_value(), threaded_read.has_value()) << label;
+    if (inline_read && threaded_read) {
+        EXPECT_EQ(Describe(*inline_read), Describe(*threaded_read)) << label;
+        EXPECT_EQ(inline_read->source_bytes, threaded_read->source_bytes) << label;
+    } else if (!inline_read && !threaded_read) {
+        EXPECT_EQ(inline_read.error().message, threaded_read.error().message) << label;
+    }
+    return threaded_read;
 }
 
-inline Result<ReadSummary> ReadFixture(std::string const& relative, CollectingVisitor& visitor,
-                                       std::size_t chunk_size = 256 * 1024) {
+template <class Visitor>
+Result<ReadSummary> ReadFixture(std::string const& relative, Visitor& visitor, std::size_t chunk_size = 256 * 1024) {
     return ReadText(ReadBytes(FixturePath(relative)), visitor, FixturePath(relative).filename().string(), chunk_size);
 }
 
