@@ -167,7 +167,7 @@ Measured RunInChild(std::function<PhaseResult()> const& phase) {
 
 // (a) b2bsync: the public reader + landing API, exactly as the exchange endpoint lands a file.
 PhaseResult LandFile(fs::path const& store_path, fs::path const& file, store::DatabaseOptions db_options,
-                     onec::LandingOptions landing_options) {
+                     onec::LandingOptions landing_options, onec::ReaderOptions reader_options) {
     PhaseResult r;
     auto db = store::Database::Open(store_path, db_options);
     if (!db) {
@@ -178,7 +178,7 @@ PhaseResult LandFile(fs::path const& store_path, fs::path const& file, store::Da
                                  landing_options);
     auto const t0 = Steady::now();
     double const reader_cpu0 = ThreadCpuSeconds();
-    auto summary = onec::ReadCommerceMlFile(file, {}, landing);
+    auto summary = onec::ReadCommerceMlFile(file, reader_options, landing);
     if (!summary) {
         SetNote(r, summary.error().message);
         return r;
@@ -437,6 +437,7 @@ struct Args {
     std::string phase = "both";         ///< import | offers (keeps the store) | both
     std::string stage = "land";         ///< land (into the store) | decode | split (reader parts only)
     store::DatabaseOptions db_options;  ///< as the daemon opens its store
+    onec::ReaderOptions reader_options;  ///< as the exchange endpoint reads
     onec::LandingOptions landing_options;
 };
 
@@ -456,6 +457,8 @@ Args ParseArgs(int argc, char** argv) {
             a.phase = argv[++i];
         } else if (arg == "--stage" && i + 1 < argc) {
             a.stage = argv[++i];
+        } else if (arg == "--decode-threads" && i + 1 < argc) {
+            a.reader_options.decode_threads = static_cast<std::size_t>(std::atoll(argv[++i]));
         } else if (arg == "--batch" && i + 1 < argc) {
             a.landing_options.batch_size = static_cast<std::size_t>(std::atoll(argv[++i]));
         } else if (arg == "--tx" && i + 1 < argc) {
@@ -470,7 +473,7 @@ Args ParseArgs(int argc, char** argv) {
             std::fprintf(stderr,
                          "usage: commerceml_bench DIR [--peer RUN_JS] [--peer-timeout SECONDS] [--no-pugixml-import]\n"
                          "       [--b2bsync-only] [--phase import|offers|both] [--stage land|decode|split]\n"
-                         "       [--batch RECORDS] [--tx RECORDS]\n"
+                         "       [--decode-threads N] [--batch RECORDS] [--tx RECORDS]\n"
                          "       [--queue BATCHES] [--cache-kib KIB]\n");
             std::exit(2);
         }
@@ -526,7 +529,7 @@ int main(int argc, char** argv) {
         if (args.stage != "land") {
             return RunInChild([&] { return ReadOnly(file, args.stage); });
         }
-        return RunInChild([&] { return LandFile(store, file, args.db_options, args.landing_options); });
+        return RunInChild([&] { return LandFile(store, file, args.db_options, args.landing_options, args.reader_options); });
     };
     Measured land_import;
     Measured land_offers;

@@ -1,5 +1,6 @@
 #include "connectors/onec/cml_reader.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -18,6 +19,10 @@
 #include "connectors/onec/product_decoder.hpp"
 
 namespace b2b::onec {
+
+std::size_t ReaderOptions::DefaultDecodeThreads() {
+    return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
+}
 
 Status CmlVisitor::OnHeader(CmlHeader const&) { return {}; }
 Status CmlVisitor::OnGroup(CmlGroup const&) { return {}; }

@@ -23,7 +23,11 @@ struct ReaderOptions {
     std::size_t max_problems_kept = 1000;  ///< problems beyond this are counted, not stored
     /// Threads that parse and decode records while the calling thread splits the input; 0 decodes
     /// on the calling thread. Either way the visitor is called on the calling thread, in document order.
-    std::size_t decode_threads = 1;
+    /// Default: one per core, at most 4 (parsing is the largest stage of a catalog import; on 2
+    /// cores 2 threads let it use the time the splitter and the store writer leave free).
+    std::size_t decode_threads = DefaultDecodeThreads();
+
+    static std::size_t DefaultDecodeThreads();
 };
 
 /// A record that failed to decode and was skipped.

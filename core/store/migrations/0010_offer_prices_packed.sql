@@ -15,9 +15,12 @@
 --    amounts stay Decimal raw integers (1/10000); prices_updated_at / stock_updated_at move only
 --    when that array really changed (NULL while it is empty), so re-landing still changes nothing;
 --  * the views `prices` and `stock` keep the old tables' columns for every reader;
---  * offers_by_product is gone: nothing looks offers up by product (the join from an offer to its
---    product uses products' own key), and as a second randomly-keyed index it doubled the pages
---    every landing transaction rewrote. Add it back with the first reader that needs it.
+--  * offers_by_product, products_by_catalog_active and offers_by_catalog_active are gone. Nothing
+--    looks offers up by product (an offer reaches its product through products' own key); the
+--    catalog indexes served only the deactivation after a full package, once per exchange, which a
+--    scan of the table does in well under a second, while every landed row paid for them: all
+--    entries share one 36-character catalog Ид, so each insert compared it all the way down the
+--    tree (a fifth of the landing writer's CPU). Add an index back with the first reader that needs it.
 -- Keys, meanings and the other tables of 0003 are unchanged; `id` is internal and never exposed.
 
 CREATE TABLE products_by_arrival (
@@ -50,7 +53,6 @@ SELECT onec_id, catalog_id, article, barcode, name, base_unit_code, base_unit_na
 FROM products ORDER BY created_at, onec_id;
 DROP TABLE products;
 ALTER TABLE products_by_arrival RENAME TO products;
-CREATE INDEX products_by_catalog_active ON products (catalog_id, active);
 
 CREATE TABLE offers_by_arrival (
     id INTEGER PRIMARY KEY,
@@ -105,7 +107,6 @@ DROP TABLE prices;
 DROP TABLE stock;
 DROP TABLE offers;
 ALTER TABLE offers_by_arrival RENAME TO offers;
-CREATE INDEX offers_by_catalog_active ON offers (catalog_id, active);
 
 CREATE VIEW prices (offer_id, price_type_id, price_raw, currency, unit, coefficient_raw, created_at, updated_at) AS
 SELECT o.onec_id, p.value ->> 0, p.value ->> 1, p.value ->> 2, p.value ->> 3, p.value ->> 4, o.created_at,
