@@ -403,7 +403,6 @@ Status CatalogLanding::Write(store::Transaction& tx, Pending const& record, Land
         return count(stats.groups, repo_.UpsertProductGroup(tx, *r));
     }
     if (auto const* r = std::get_if<store::ProductRow>(&record)) {
-        last_product_known_.reset();  // it may be the product the cached answer said is missing
         return count(stats.products, repo_.UpsertProduct(tx, *r, exchange_id_));
     }
     if (auto const* r = std::get_if<PendingOffer>(&record)) {
@@ -423,18 +422,8 @@ Status CatalogLanding::WriteOffer(store::Transaction& tx, PendingOffer const& re
     Count(stats.offers, written->offer);
     AddCounts(stats.prices, written->prices);
     AddCounts(stats.stock, written->stock);
-    // Offers of one product arrive together: remember the last answer for this transaction.
-    if (!last_product_known_ || last_product_id_ != record.offer.product_id) {
-        auto product_known = repo_.ProductExists(tx, record.offer.product_id);
-        if (!product_known) {
-            return product_known.error();
-        }
-        last_product_id_ = record.offer.product_id;
-        last_product_known_ = *product_known;
-    }
-    if (!*last_product_known_) {
-        ++stats.orphan_offers;
-    }
+    // Whether its product is stored is asked once per batch for all its offers (CountOrphans).
+    batch_product_ids_.push_back(record.offer.product_id);
     for (auto const& price : record.prices) {
         if (known_price_types_.contains(price.price_type_id)) {
             continue;
@@ -454,6 +443,19 @@ Status CatalogLanding::WriteOffer(store::Transaction& tx, PendingOffer const& re
             stats.unknown_price_types.push_back({record.offer.onec_id, price.price_type_id});
         }
     }
+    return {};
+}
+
+Status CatalogLanding::CountOrphans(store::Transaction& tx, LandingStats& stats) {
+    if (batch_product_ids_.empty()) {
+        return {};
+    }
+    auto missing = repo_.CountMissingProducts(tx, batch_product_ids_);
+    batch_product_ids_.clear();
+    if (!missing) {
+        return missing.error();
+    }
+    stats.orphan_offers += static_cast<std::uint64_t>(*missing);
     return {};
 }
 

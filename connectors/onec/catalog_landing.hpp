@@ -157,6 +157,8 @@ private:
     Status WriteTransaction();
     Status Write(store::Transaction& tx, Pending const& record, LandingStats& stats);
     Status WriteOffer(store::Transaction& tx, PendingOffer const& record, LandingStats& stats);
+    /// Adds to `stats` the offers of the batch just written whose product is not stored.
+    Status CountOrphans(store::Transaction& tx, LandingStats& stats);
     void MergeCommitted(LandingStats&& batch);
 
     store::Database& db_;
@@ -187,8 +189,7 @@ private:
 
     // Writer thread only (and Finish while it is idle).
     std::unordered_set<std::string> known_price_types_;  ///< positive lookups only
-    std::string last_product_id_;                        ///< the product of the previous offer in this transaction
-    std::optional<bool> last_product_known_;             ///< whether it is stored; nullopt: ask the store
+    std::vector<std::string> batch_product_ids_;         ///< products of the batch's offers, for CountOrphans
 };
 
 }  // namespace b2b::onec

@@ -134,7 +134,7 @@ Status CatalogLanding::WriteTransaction() {
     // Counted aside and merged only after the commit: stats count committed work only.
     LandingStats batch_stats;
     auto known_before = known_price_types_;
-    last_product_known_.reset();  // answers are valid within one transaction only
+    batch_product_ids_.clear();
     auto const deadline = std::chrono::steady_clock::now() + options_.max_transaction_time;
     std::size_t records = 0;
     for (;;) {
@@ -161,6 +161,10 @@ Status CatalogLanding::WriteTransaction() {
                 known_price_types_ = std::move(known_before);
                 return st;
             }
+        }
+        if (auto st = CountOrphans(**tx, batch_stats); !st) {
+            known_price_types_ = std::move(known_before);
+            return st;
         }
         records += batch.size();
     }

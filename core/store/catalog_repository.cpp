@@ -1,12 +1,15 @@
 #include "core/store/catalog_repository.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstddef>
 #include <variant>
 #include <vector>
 
 namespace b2b::store {
 namespace {
+
+namespace json = boost::json;
 
 // One column value as bound: NULL, an integer or a text viewed in the row being landed (which
 // outlives the upsert, so binding copies nothing).
@@ -413,6 +416,28 @@ Result<bool> CatalogRepository::PriceTypeExists(Transaction& tx, std::string_vie
 
 Result<bool> CatalogRepository::ProductExists(Transaction& tx, std::string_view onec_id) {
     return Exists(tx, "find product", "SELECT 1 FROM products WHERE onec_id = ?1", onec_id);
+}
+
+Result<std::int64_t> CatalogRepository::CountMissingProducts(Transaction& tx,
+                                                             std::span<std::string const> product_ids) {
+    json::array ids;
+    ids.reserve(product_ids.size());
+    for (auto const& id : product_ids) {
+        ids.emplace_back(id);
+    }
+    std::string const list = json::serialize(ids);
+    auto s = tx.Prepare("count offers of unknown products",
+                        "SELECT COUNT(*) FROM json_each(?1) AS j"
+                        " WHERE NOT EXISTS (SELECT 1 FROM products WHERE onec_id = j.value)");
+    if (!s) {
+        return s.error();
+    }
+    s->BindStatic(1, list);
+    auto row = s->Step();
+    if (!row) {
+        return row.error();
+    }
+    return s->ColumnInt64(0);
 }
 
 Result<std::optional<CatalogItemState>> CatalogRepository::ProductState(Transaction& tx, std::string_view onec_id) {

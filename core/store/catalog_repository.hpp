@@ -208,6 +208,9 @@ public:
 
     Result<bool> PriceTypeExists(Transaction& tx, std::string_view onec_id);
     Result<bool> ProductExists(Transaction& tx, std::string_view onec_id);
+    /// How many of `product_ids` (counted with repeats) name no stored product: one statement for a
+    /// whole batch of landed offers instead of a lookup each.
+    Result<std::int64_t> CountMissingProducts(Transaction& tx, std::span<std::string const> product_ids);
 
     Result<std::optional<CatalogItemState>> ProductState(Transaction& tx, std::string_view onec_id);
     Result<std::optional<CatalogItemState>> OfferState(Transaction& tx, std::string_view onec_id);
