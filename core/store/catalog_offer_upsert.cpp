@@ -34,6 +34,24 @@ constexpr char kUpdateSql[] =
     " stock_json = ?13, stock_updated_at = CASE WHEN ?16 THEN ?10 ELSE stock_updated_at END"
     " WHERE onec_id = ?1";
 
+// ?1..?13 of kInsertSql and kUpdateSql.
+void BindOfferColumns(Statement& s, OfferRow const& r, bool active, UnixMillis now, std::string_view exchange_id,
+                      std::string const& prices_json, std::string const& stock_json) {
+    s.BindStatic(1, r.onec_id)
+        .BindStatic(2, r.catalog_id)
+        .BindStatic(3, r.product_id)
+        .BindStatic(4, r.name)
+        .BindStatic(5, r.article)
+        .BindStatic(6, r.barcode)
+        .BindStatic(7, r.base_unit_code)
+        .Bind(8, r.marked_deleted ? 1 : 0)
+        .Bind(9, active ? 1 : 0)
+        .Bind(10, now)
+        .BindStatic(11, exchange_id)
+        .BindStatic(12, prices_json)
+        .BindStatic(13, stock_json);
+}
+
 // What is stored of a known offer.
 struct StoredOffer {
     OfferRow row;
@@ -146,19 +164,7 @@ Result<OfferUpsert> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow con
         if (!s) {
             return s.error();
         }
-        s->BindStatic(1, r.onec_id)
-            .BindStatic(2, r.catalog_id)
-            .BindStatic(3, r.product_id)
-            .BindStatic(4, r.name)
-            .BindStatic(5, r.article)
-            .BindStatic(6, r.barcode)
-            .BindStatic(7, r.base_unit_code)
-            .Bind(8, r.marked_deleted ? 1 : 0)
-            .Bind(9, r.marked_deleted ? 0 : 1)
-            .Bind(10, now)
-            .BindStatic(11, exchange_id)
-            .BindStatic(12, packed_prices_)
-            .BindStatic(13, packed_stock_);
+        BindOfferColumns(*s, r, !r.marked_deleted, now, exchange_id, packed_prices_, packed_stock_);
         if (auto st = s->Run(); !st) {
             return st.error();
         }
@@ -192,21 +198,8 @@ Result<OfferUpsert> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow con
     if (!s) {
         return s.error();
     }
-    OfferRow const& m = stored->row;
-    s->BindStatic(1, r.onec_id)
-        .BindStatic(2, m.catalog_id)
-        .BindStatic(3, m.product_id)
-        .BindStatic(4, m.name)
-        .BindStatic(5, m.article)
-        .BindStatic(6, m.barcode)
-        .BindStatic(7, m.base_unit_code)
-        .Bind(8, m.marked_deleted ? 1 : 0)
-        .Bind(9, stored->active ? 1 : 0)
-        .Bind(10, now)
-        .BindStatic(11, exchange_id)
-        .BindStatic(12, packed_prices_)
-        .BindStatic(13, packed_stock_)
-        .Bind(14, offer_changed ? 1 : 0)
+    BindOfferColumns(*s, stored->row, stored->active, now, exchange_id, packed_prices_, packed_stock_);
+    s->Bind(14, offer_changed ? 1 : 0)
         .Bind(15, *prices_changed ? 1 : 0)
         .Bind(16, *stock_changed ? 1 : 0);
     if (auto st = s->Run(); !st) {
