@@ -28,15 +28,17 @@ std::string RelativePath(pugi::xml_node node) {
 
 }  // namespace
 
-std::string Trimmed(std::string_view s) {
+std::string_view TrimmedView(std::string_view s) {
     while (!s.empty() && IsSpace(s.front())) {
         s.remove_prefix(1);
     }
     while (!s.empty() && IsSpace(s.back())) {
         s.remove_suffix(1);
     }
-    return std::string(s);
+    return s;
 }
+
+std::string Trimmed(std::string_view s) { return std::string(TrimmedView(s)); }
 
 Result<ParsedRecord> RecordParser::Parse(RawRecord const& record, DecodeContext const& ctx) {
     ParsedRecord out(record, ctx);
@@ -86,7 +88,8 @@ std::string_view LocalName(pugi::xml_node node) {
 
 pugi::xml_node Child(pugi::xml_node node, std::string_view local_name) {
     for (auto child = node.first_child(); child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element && LocalName(child) == local_name) {
+        // Name first: it rules out nearly every other child and all text nodes (empty names).
+        if (LocalNameIs(child.name(), local_name) && child.type() == pugi::node_element) {
             return child;
         }
     }
@@ -96,42 +99,53 @@ pugi::xml_node Child(pugi::xml_node node, std::string_view local_name) {
 NamedChildren::Iterator& NamedChildren::Iterator::operator++() {
     do {
         node_ = node_.next_sibling();
-    } while (node_ && (node_.type() != pugi::node_element || LocalName(node_) != name_));
+    } while (node_ && !(LocalNameIs(node_.name(), name_) && node_.type() == pugi::node_element));
     return *this;
+}
+
+std::size_t ChildElementCount(pugi::xml_node node) {
+    std::size_t n = 0;
+    for (auto child = node.first_child(); child; child = child.next_sibling()) {
+        n += child.type() == pugi::node_element ? 1 : 0;
+    }
+    return n;
 }
 
 pugi::xml_attribute Attr(pugi::xml_node node, std::string_view local_name) {
     for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
-        std::string_view const name = a.name();
-        auto const colon = name.find(':');
-        if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == local_name) {
+        if (LocalNameIs(a.name(), local_name)) {
             return a;
         }
     }
     return {};
 }
 
-std::string NodeText(pugi::xml_node node) {
+std::string_view NodeTextView(pugi::xml_node node, std::string& scratch) {
     // parse_embed_pcdata keeps the leading text in the element; text after a comment or CDATA
     // section follows as child nodes.
     std::string_view const leading = node.value();
     auto child = node.first_child();
     if (!child) {
-        return Trimmed(leading);
+        return TrimmedView(leading);
     }
-    std::string text(leading);
+    scratch.assign(leading);
     for (; child; child = child.next_sibling()) {
         if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-            text.append(child.value());
+            scratch.append(child.value());
         }
     }
-    return Trimmed(text);
+    return TrimmedView(scratch);
+}
+
+std::string NodeText(pugi::xml_node node) {
+    std::string scratch;
+    return std::string(NodeTextView(node, scratch));
 }
 
 std::string ChildText(pugi::xml_node node, std::string_view local_name) { return NodeText(Child(node, local_name)); }
 
 std::optional<bool> ParseBool(std::string_view text) {
-    std::string const t = Trimmed(text);
+    std::string_view const t = TrimmedView(text);
     if (t == "true" || t == "True" || t == "TRUE" || t == "1") {
         return true;
     }
@@ -142,7 +156,8 @@ std::optional<bool> ParseBool(std::string_view text) {
 }
 
 Result<std::optional<Decimal>> NodeDecimal(ParsedRecord const& rec, pugi::xml_node child) {
-    std::string const text = NodeText(child);
+    std::string scratch;
+    std::string_view const text = NodeTextView(child, scratch);
     if (text.empty()) {
         return std::optional<Decimal>{};
     }
@@ -162,7 +177,7 @@ Result<std::optional<Decimal>> DecimalOrAttr(ParsedRecord const& rec, pugi::xml_
     if (child) {
         return NodeDecimal(rec, child);
     }
-    std::string const text = Trimmed(Attr(node, name).value());
+    std::string_view const text = TrimmedView(Attr(node, name).value());
     if (text.empty()) {
         return std::optional<Decimal>{};
     }
@@ -187,6 +202,7 @@ std::string ChildOrAttrText(pugi::xml_node node, std::string_view name) {
 
 std::vector<CmlRequisite> ReadRequisites(pugi::xml_node requisites) {
     std::vector<CmlRequisite> out;
+    out.reserve(ChildElementCount(requisites));
     for (auto r : Children(requisites, "ЗначениеРеквизита")) {
         // Values keep inner spaces verbatim but are trimmed like every other field.
         auto const [name, value] = FirstChildren(r, {"Наименование", "Значение"});
@@ -209,13 +225,14 @@ bool IsDeleted(pugi::xml_node node) {
 }
 
 bool IsDeleted(pugi::xml_node node, pugi::xml_node status, pugi::xml_node deletion_mark) {
-    if (Trimmed(Attr(node, "Статус").value()) == "Удален") {
+    if (TrimmedView(Attr(node, "Статус").value()) == "Удален") {
         return true;
     }
-    if (NodeText(status) == "Удален") {
+    std::string scratch;
+    if (NodeTextView(status, scratch) == "Удален") {
         return true;
     }
-    return ParseBool(NodeText(deletion_mark)).value_or(false);
+    return ParseBool(NodeTextView(deletion_mark, scratch)).value_or(false);
 }
 
 }  // namespace b2b::onec

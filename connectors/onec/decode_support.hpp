@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,22 @@ private:
 
 /// Element name without a namespace prefix.
 std::string_view LocalName(pugi::xml_node node);
+
+/// True when the NUL-terminated name `name` (element or attribute) has the local name `local_name`
+/// (which carries no prefix itself): LocalName(...) == local_name without measuring the name first.
+/// strncmp stops at the first difference or at the name's end, and only a name that does not match
+/// as a whole is searched for a prefix. Text nodes have empty names and never match.
+inline bool LocalNameIs(char const* name, std::string_view local_name) {
+    auto const whole = [local_name](char const* n) {
+        return std::strncmp(n, local_name.data(), local_name.size()) == 0 && n[local_name.size()] == '\0';
+    };
+    if (whole(name)) {
+        return true;
+    }
+    char const* const colon = std::strchr(name, ':');
+    return colon != nullptr && whole(colon + 1);
+}
+
 /// First child element with this local name (prefixes ignored), or an empty node.
 pugi::xml_node Child(pugi::xml_node node, std::string_view local_name);
 
@@ -74,18 +91,37 @@ pugi::xml_node Child(pugi::xml_node node, std::string_view local_name);
 template <std::size_t N>
 std::array<pugi::xml_node, N> FirstChildren(pugi::xml_node node, std::string_view const (&local_names)[N]) {
     std::array<pugi::xml_node, N> found{};
+    std::size_t missing = N;
+    // Index of `name` in local_names, N if absent.
+    auto const index_of = [&local_names](std::string_view name) {
+        std::size_t i = 0;
+        while (i < N && name != local_names[i]) {
+            ++i;
+        }
+        return i;
+    };
     for (auto child = node.first_child(); child; child = child.next_sibling()) {
-        if (child.type() != pugi::node_element) {
+        // The names we look for carry no prefix: only a name matching none of them whole is
+        // searched for one. Text nodes have empty names and match nothing, so the node type is
+        // checked only for a match.
+        std::string_view name = child.name();
+        std::size_t i = index_of(name);
+        if (i == N) {
+            auto const colon = name.find(':');
+            if (colon == std::string_view::npos) {
+                continue;
+            }
+            i = index_of(name.substr(colon + 1));
+            if (i == N) {
+                continue;
+            }
+        }
+        if (found[i] || child.type() != pugi::node_element) {
             continue;
         }
-        std::string_view const name = LocalName(child);
-        for (std::size_t i = 0; i < N; ++i) {
-            if (name == local_names[i]) {
-                if (!found[i]) {
-                    found[i] = child;
-                }
-                break;
-            }
+        found[i] = child;
+        if (--missing == 0) {
+            break;  // later children cannot change a first match
         }
     }
     return found;
@@ -135,7 +171,18 @@ pugi::xml_attribute Attr(pugi::xml_node node, std::string_view local_name);
 std::string ChildText(pugi::xml_node node, std::string_view local_name);
 /// Trimmed own text of `node` (its text and CDATA; "" for an empty node).
 std::string NodeText(pugi::xml_node node);
+/// NodeText without a copy: a view into the document (valid until the next Parse), or into
+/// `scratch` when the text is split by a comment or CDATA section. For text that is parsed or
+/// compared right away rather than kept.
+std::string_view NodeTextView(pugi::xml_node node, std::string& scratch);
 std::string Trimmed(std::string_view s);
+/// `s` without leading and trailing whitespace (space, tab, CR, LF).
+std::string_view TrimmedView(std::string_view s);
+
+/// Number of child elements of `node`: a bound for reserving the vector its children decode into
+/// (one allocation instead of a growth series; allocations of 1 KiB and more also make glibc
+/// consolidate its freed small chunks).
+std::size_t ChildElementCount(pugi::xml_node node);
 
 /// "true"/"false" (also 1/0, any case); nullopt for anything else or empty.
 std::optional<bool> ParseBool(std::string_view text);

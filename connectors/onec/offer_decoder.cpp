@@ -71,6 +71,7 @@ Result<CmlPrice> ReadPrice(ParsedRecord const& rec, pugi::xml_node price) {
 }
 
 Status ReadPrices(ParsedRecord const& rec, pugi::xml_node prices, CmlOffer& offer) {
+    offer.prices.reserve(ChildElementCount(prices));
     for (auto price : Children(prices, "Цена")) {
         auto p = ReadPrice(rec, price);
         if (!p) {
@@ -101,6 +102,8 @@ Status ReadWarehouseAttributes(ParsedRecord const& rec, pugi::xml_node root, Cml
 
 // Shape 3 (2.09+): Остатки/Остаток/Склад/(Ид, Количество).
 Status ReadRests(ParsedRecord const& rec, pugi::xml_node rests, CmlOffer& offer) {
+    // Usually one warehouse per Остаток.
+    offer.stock.reserve(offer.stock.size() + ChildElementCount(rests));
     for (auto rest : Children(rests, "Остаток")) {
         auto warehouses = Children(rest, "Склад");
         if (warehouses.empty()) {

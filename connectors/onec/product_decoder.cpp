@@ -15,12 +15,13 @@ void ReadBaseUnit(pugi::xml_node unit, std::string& code, std::string& name) {
     if (!unit) {
         return;
     }
-    std::string const text = NodeText(unit);
-    code = Trimmed(Attr(unit, "Код").value());
+    std::string scratch;
+    std::string_view const text = NodeTextView(unit, scratch);
+    code = TrimmedView(Attr(unit, "Код").value());
     if (code.empty() && AllDigits(text)) {
         code = text;
     }
-    name = Trimmed(Attr(unit, "НаименованиеПолное").value());
+    name = TrimmedView(Attr(unit, "НаименованиеПолное").value());
     if (name.empty() && !AllDigits(text)) {
         name = text;
     }
@@ -78,6 +79,7 @@ Result<CmlProduct> DecodeProduct(RawRecord const& record, DecodeContext const& c
 
 std::vector<CmlCharacteristic> ReadCharacteristics(pugi::xml_node characteristics) {
     std::vector<CmlCharacteristic> out;
+    out.reserve(ChildElementCount(characteristics));
     for (auto c : Children(characteristics, "ХарактеристикаТовара")) {
         auto const [name, value] = FirstChildren(c, {"Наименование", "Значение"});
         out.push_back(CmlCharacteristic{NodeText(name), NodeText(value)});
@@ -86,7 +88,9 @@ std::vector<CmlCharacteristic> ReadCharacteristics(pugi::xml_node characteristic
 }
 
 std::vector<CmlPropertyValue> ReadPropertyValues(pugi::xml_node values) {
+    // Most of a product's bytes (dozens of values per product in real catalogs).
     std::vector<CmlPropertyValue> out;
+    out.reserve(ChildElementCount(values));
     for (auto v : Children(values, "ЗначенияСвойства")) {
         auto const [value_id, value] = FirstChildren(v, {"Ид", "Значение"});
         out.push_back(CmlPropertyValue{NodeText(value_id), NodeText(value)});

@@ -69,6 +69,52 @@ TEST(CmlDecoders, OfferStockShapesSumPerWarehouse) {
     EXPECT_EQ(o.prices[0].currency, "руб");
 }
 
+// Name matching and text reading take shortcuts (whole-name compare before the prefix search, views
+// instead of copies, stopping once every field is found): prefixed names, a repeated field, text
+// split by a comment or CDATA, and text nodes between elements must read as before.
+TEST(CmlDecoders, PrefixedNamesRepeatedFieldsAndSplitText) {
+    CollectingVisitor v;
+    auto r = ReadText(Wrap("<Каталог><Товары>"
+                           "<c:Товар xmlns:c=\"urn:x\">text<c:Ид> p1 </c:Ид>"
+                           "<c:Наименование>A<!-- c -->B </c:Наименование><Наименование>second</Наименование>"
+                           "<c:ЗначенияСвойств>"
+                           "<c:ЗначенияСвойства><c:Ид>v1</c:Ид><c:Значение> x<![CDATA[ y]]> </c:Значение>"
+                           "</c:ЗначенияСвойства>"
+                           "<Другое/>"
+                           "<ЗначенияСвойства><Значение>z</Значение><Ид>v2</Ид><Значение>later</Значение>"
+                           "</ЗначенияСвойства>"
+                           "</c:ЗначенияСвойств>"
+                           "<c:БазоваяЕдиница c:Код=\" 796 \">шт</c:БазоваяЕдиница>"
+                           "<ПометкаУдаления> true<!-- c --></ПометкаУдаления></c:Товар>"
+                           "</Товары></Каталог>"
+                           "<ПакетПредложений><Предложения><Предложение><Ид>o1</Ид>"
+                           "<c:Цены xmlns:c=\"urn:x\"><c:Цена><c:ИдТипаЦены>t</c:ИдТипаЦены>"
+                           "<c:ЦенаЗаЕдиницу> 1<!-- c -->2,5 </c:ЦенаЗаЕдиницу></c:Цена></c:Цены>"
+                           "<Остатки><Остаток><Склад><Ид>w1</Ид><Количество><![CDATA[3]]></Количество></Склад>"
+                           "</Остаток></Остатки>"
+                           "</Предложение></Предложения></ПакетПредложений>"),
+                      v);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(v.products.size(), 1u);
+    CmlProduct const& p = v.products[0];
+    EXPECT_EQ(p.id.value(), "p1");
+    EXPECT_EQ(p.name, "AB");  // the first Наименование, prefixed
+    ASSERT_EQ(p.property_values.size(), 2u);
+    EXPECT_EQ(p.property_values[0].property_id, "v1");
+    EXPECT_EQ(p.property_values[0].value, "x y");
+    EXPECT_EQ(p.property_values[1].property_id, "v2");
+    EXPECT_EQ(p.property_values[1].value, "z");  // first Значение, before Ид
+    EXPECT_EQ(p.base_unit_code, "796");          // prefixed attribute, trimmed
+    EXPECT_EQ(p.base_unit_name, "шт");
+    EXPECT_TRUE(p.deleted);
+    ASSERT_EQ(v.offers.size(), 1u);
+    ASSERT_EQ(v.offers[0].prices.size(), 1u);
+    EXPECT_EQ(v.offers[0].prices[0].price_type_id, "t");
+    EXPECT_EQ(v.offers[0].prices[0].per_unit, D("12.5"));
+    ASSERT_EQ(v.offers[0].stock.size(), 1u);
+    EXPECT_EQ(v.offers[0].stock[0], (CmlStock{"w1", D("3")}));
+}
+
 TEST(CmlDecoders, ContainerDocumentWithOlderRequisiteNames) {
     CollectingVisitor v;
     auto r = ReadText(Wrap("<Контейнер><Документ><Ид>7</Ид><Номер>7</Номер><Дата>2024-12-02</Дата>"
