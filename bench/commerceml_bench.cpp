@@ -603,7 +603,7 @@ int main(int argc, char** argv) {
                 end_to_end >= kTargetMbPerSecond ? "PASS" : "FAIL");
     if (total.cpu_seconds > 0 && total.result.ok) {
         // Two threads land each file, so on an idle 2-core machine wall time approaches half the CPU time.
-        std::printf("  (end to end per CPU second, both threads: %.1f MB/CPU-s; wall MB/s depends on machine load)\n",
+        std::printf("  (end to end per CPU second, all threads of both phases: %.1f MB/CPU-s; wall MB/s depends on machine load)\n",
                     Mb(total.result.bytes) / total.cpu_seconds);
     }
     std::printf("  peak RSS < %.0f MB importing import.xml (%.0f MB): %.0f MB  %s\n", kTargetPeakRssMb,
