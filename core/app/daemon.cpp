@@ -130,9 +130,21 @@ std::string Bitrix24Summary(config::Bitrix24Config const& c) {
 }
 
 /// What 1C's `type=sale&mode=info` lists: the site status letters of the mappings' statuses table,
-/// each named by its 1C status text, so 1C's status form offers exactly the statuses b2bsync maps.
+/// each named by its 1C status text, so 1C's status form offers exactly the statuses b2bsync maps;
+/// and the site's payment systems of the payment_systems table (id, name).
 onec::OneCExchangeOptions WithSaleInfo(onec::OneCExchangeOptions options,
                                        std::shared_ptr<mapping::MappingSet const> const& mappings) {
+    auto const* payments = mappings ? mappings->FindTable("payment_systems") : nullptr;
+    if (payments != nullptr && payments->HasColumn("site") && payments->HasColumn("name")) {
+        for (auto const& row : payments->rows) {
+            auto const id = row.cells.find("site");
+            auto const name = row.cells.find("name");
+            if (id != row.cells.end() && !id->second.empty()) {
+                options.sale_info.payment_systems.push_back(
+                    {id->second, name != row.cells.end() && !name->second.empty() ? name->second : id->second});
+            }
+        }
+    }
     auto const* table = mappings ? mappings->FindTable("statuses") : nullptr;
     if (table == nullptr || !table->HasColumn("site")) {
         return options;

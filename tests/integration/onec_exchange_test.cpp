@@ -186,6 +186,8 @@ TEST_F(OneCExchange, Old1CSendsItsOrderDocumentInChunksAndMayStillCallImport) {
     std::string const directory = ReadFile(info);
     EXPECT_THAT(directory, ::testing::StartsWith("<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n"));
     EXPECT_THAT(directory, HasSubstr("<\xd1\xef\xf0\xe0\xe2\xee\xf7\xed\xe8\xea>"));  // <Справочник>
+    // The shipped mappings' payment_systems table: "Наличные" in windows-1251 under ПлатежныеСистемы.
+    EXPECT_THAT(directory, HasSubstr("\xcd\xe0\xeb\xe8\xf7\xed\xfb\xe5"));
     EXPECT_EQ(daemon_.Stop(), 0);
 }
 
