@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-system1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev libpugixml-dev libsqlite3-dev sqlite3 libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev
-  libspdlog-dev libfmt-dev libcli11-dev libzip-dev
+  libspdlog-dev libfmt-dev libcli11-dev libzip-dev libjemalloc-dev
   systemd curl python3
 )
 
