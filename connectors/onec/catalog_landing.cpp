@@ -307,7 +307,28 @@ Status CatalogLanding::OnProduct(CmlProduct const& p) {
 }
 
 Status CatalogLanding::OnOffer(CmlOffer const& o) {
-    PendingOffer pending{
+    std::vector<store::PriceRow> prices;
+    prices.reserve(o.prices.size());
+    for (auto const& p : o.prices) {
+        prices.push_back(store::PriceRow{
+            .price_type_id = p.price_type_id,
+            .price_raw = p.per_unit.raw(),
+            .currency = p.currency,
+            .unit = p.unit,
+            .coefficient_raw = p.coefficient ? std::optional(p.coefficient->raw()) : std::nullopt,
+        });
+    }
+    // The reader already summed the three stock shapes per warehouse; the bare total is kept
+    // under warehouse '' only when there is no per-warehouse figure (else it would count twice).
+    std::vector<store::StockRow> stock;
+    stock.reserve(o.stock.size());
+    for (auto const& s : o.stock) {
+        stock.push_back(store::StockRow{.warehouse_id = s.warehouse_id, .quantity_raw = s.quantity.raw()});
+    }
+    if (o.stock.empty() && o.quantity) {
+        stock.push_back(store::StockRow{.warehouse_id = "", .quantity_raw = o.quantity->raw()});
+    }
+    return Add(PendingOffer{
         .offer =
             store::OfferRow{
                 .onec_id = o.id.value(),
@@ -319,29 +340,10 @@ Status CatalogLanding::OnOffer(CmlOffer const& o) {
                 .base_unit_code = o.base_unit_code,
                 .marked_deleted = o.deleted,
             },
-        .prices = {},
-        .stock = {},
-    };
-    pending.prices.reserve(o.prices.size());
-    for (auto const& p : o.prices) {
-        pending.prices.push_back(store::PriceRow{
-            .price_type_id = p.price_type_id,
-            .price_raw = p.per_unit.raw(),
-            .currency = p.currency,
-            .unit = p.unit,
-            .coefficient_raw = p.coefficient ? std::optional(p.coefficient->raw()) : std::nullopt,
-        });
-    }
-    // The reader already summed the three stock shapes per warehouse; the bare total is kept
-    // under warehouse '' only when there is no per-warehouse figure (else it would count twice).
-    pending.stock.reserve(o.stock.size());
-    for (auto const& s : o.stock) {
-        pending.stock.push_back(store::StockRow{.warehouse_id = s.warehouse_id, .quantity_raw = s.quantity.raw()});
-    }
-    if (o.stock.empty() && o.quantity) {
-        pending.stock.push_back(store::StockRow{.warehouse_id = "", .quantity_raw = o.quantity->raw()});
-    }
-    return Add(std::move(pending));
+        // Packed here, on the reading thread: the store writer is the longest thread of an offers
+        // import, and this is its share it need not do.
+        .values = store::OfferValues::Pack(std::move(prices), std::move(stock)),
+    });
 }
 
 Status CatalogLanding::OnCounterparty(CmlCounterparty const& c) { return Add(CounterpartyRow(c)); }
@@ -415,7 +417,7 @@ Status CatalogLanding::Write(store::Transaction& tx, Pending const& record, Land
 }
 
 Status CatalogLanding::WriteOffer(store::Transaction& tx, PendingOffer const& record, LandingStats& stats) {
-    auto written = repo_.UpsertOffer(tx, record.offer, record.prices, record.stock, exchange_id_);
+    auto written = repo_.UpsertOffer(tx, record.offer, record.values, exchange_id_);
     if (!written) {
         return written.error();
     }
@@ -424,7 +426,7 @@ Status CatalogLanding::WriteOffer(store::Transaction& tx, PendingOffer const& re
     AddCounts(stats.stock, written->stock);
     // Whether its product is stored is asked once per batch for all its offers (CountOrphans).
     batch_product_ids_.push_back(record.offer.product_id);
-    for (auto const& price : record.prices) {
+    for (auto const& price : record.values.prices) {
         if (known_price_types_.contains(price.price_type_id)) {
             continue;
         }

@@ -140,8 +140,7 @@ public:
 private:
     struct PendingOffer {
         store::OfferRow offer;
-        std::vector<store::PriceRow> prices;
-        std::vector<store::StockRow> stock;
+        store::OfferValues values;  ///< packed on the reading thread: the writer only writes
     };
     using Pending = std::variant<store::PriceTypeRow, store::WarehouseRow, store::UnitRow, store::ProductGroupRow,
                                  store::ProductRow, PendingOffer, store::OnecCounterpartyRow, store::OnecDocumentRow>;

@@ -146,25 +146,35 @@ Result<bool> MergePacked(std::string_view offer_id, std::string const& stored_js
 
 }  // namespace
 
+OfferValues OfferValues::Pack(std::vector<PriceRow> prices, std::vector<StockRow> stock) {
+    OfferValues v{.prices = std::move(prices), .stock = std::move(stock)};
+    v.prices_as_new = PackNewPrices(v.prices, v.prices_json);
+    v.stock_as_new = PackNewStock(v.stock, v.stock_json);
+    return v;
+}
+
 Result<OfferUpsert> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow const& r,
                                                    std::span<PriceRow const> prices, std::span<StockRow const> stock,
                                                    std::string_view exchange_id) {
+    return UpsertOffer(tx, r,
+                       OfferValues::Pack(std::vector<PriceRow>(prices.begin(), prices.end()),
+                                         std::vector<StockRow>(stock.begin(), stock.end())),
+                       exchange_id);
+}
+
+Result<OfferUpsert> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow const& r, OfferValues const& values,
+                                                   std::string_view exchange_id) {
     UnixMillis const now = clock_.NowMillis();
     OfferUpsert result;
-    // A new offer: its prices and stock are exactly the incoming ones (merged among themselves, so a
-    // repeated price type counts as separate upserts would).
-    packed_prices_.clear();
-    UpsertCounts const prices_as_new = PackNewPrices(prices, packed_prices_);
-    packed_stock_.clear();
-    UpsertCounts const stock_as_new = PackNewStock(stock, packed_stock_);
-    result.prices = prices_as_new;
-    result.stock = stock_as_new;
+    // A new offer: its prices and stock are exactly the incoming ones, packed by OfferValues::Pack.
+    result.prices = values.prices_as_new;
+    result.stock = values.stock_as_new;
     {
         auto s = tx.Prepare("insert offer", kInsertSql);
         if (!s) {
             return s.error();
         }
-        BindOfferColumns(*s, r, !r.marked_deleted, now, exchange_id, packed_prices_, packed_stock_);
+        BindOfferColumns(*s, r, !r.marked_deleted, now, exchange_id, values.prices_json, values.stock_json);
         if (auto st = s->Run(); !st) {
             return st.error();
         }
@@ -180,13 +190,17 @@ Result<OfferUpsert> CatalogRepository::UpsertOffer(Transaction& tx, OfferRow con
     }
     result = OfferUpsert{};
     bool const offer_changed = MergeOfferColumns(r, *stored);
-    auto prices_changed = MergePacked(r.onec_id, stored->prices_json, prices, prices_as_new, result.prices,
-                                      packed_prices_, UnpackPrices, MergePrices, PackPrices);
+    packed_prices_ = values.prices_json;
+    auto prices_changed = MergePacked(r.onec_id, stored->prices_json, std::span<PriceRow const>(values.prices),
+                                      values.prices_as_new, result.prices, packed_prices_, UnpackPrices, MergePrices,
+                                      PackPrices);
     if (!prices_changed) {
         return prices_changed.error();
     }
-    auto stock_changed = MergePacked(r.onec_id, stored->stock_json, stock, stock_as_new, result.stock,
-                                     packed_stock_, UnpackStock, MergeStock, PackStock);
+    packed_stock_ = values.stock_json;
+    auto stock_changed = MergePacked(r.onec_id, stored->stock_json, std::span<StockRow const>(values.stock),
+                                     values.stock_as_new, result.stock, packed_stock_, UnpackStock, MergeStock,
+                                     PackStock);
     if (!stock_changed) {
         return stock_changed.error();
     }

@@ -151,6 +151,20 @@ struct UpsertCounts {
     std::int64_t unchanged = 0;
 };
 
+/// An offer's prices and stock, plus their packing as a new row would store them (PackNewPrices /
+/// PackNewStock of core/store/offer_packing.hpp): built with Pack() wherever is convenient (the
+/// catalog landing does it on its reading thread, so the store's thread only writes).
+struct OfferValues {
+    std::vector<PriceRow> prices;
+    std::vector<StockRow> stock;
+    std::string prices_json;
+    std::string stock_json;
+    UpsertCounts prices_as_new;  ///< how the rows count when the offer is new (repeated ids merge)
+    UpsertCounts stock_as_new;
+
+    static OfferValues Pack(std::vector<PriceRow> prices, std::vector<StockRow> stock);
+};
+
 /// What landing one offer did: the offer row itself, and its prices and stock counted per entry.
 struct OfferUpsert {
     UpsertOutcome offer = UpsertOutcome::kUnchanged;
@@ -191,6 +205,9 @@ public:
     /// A new offer is one INSERT; a known one a read and, only when something differs (or
     /// last_seen_exchange moves), one UPDATE.
     /// Extra error (Permanent): a stored packed column that is not what 0010 describes.
+    Result<OfferUpsert> UpsertOffer(Transaction& tx, OfferRow const& row, OfferValues const& values,
+                                    std::string_view exchange_id);
+    /// The same, packing here.
     Result<OfferUpsert> UpsertOffer(Transaction& tx, OfferRow const& row, std::span<PriceRow const> prices,
                                     std::span<StockRow const> stock, std::string_view exchange_id);
     /// The offer alone: its stored prices and stock stay as they are.
