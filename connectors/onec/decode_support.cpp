@@ -201,14 +201,8 @@ std::string ChildOrAttrText(pugi::xml_node node, std::string_view name) {
 }
 
 std::vector<CmlRequisite> ReadRequisites(pugi::xml_node requisites) {
-    std::vector<CmlRequisite> out;
-    out.reserve(ChildElementCount(requisites));
-    for (auto r : Children(requisites, "ЗначениеРеквизита")) {
-        // Values keep inner spaces verbatim but are trimmed like every other field.
-        auto const [name, value] = FirstChildren(r, {"Наименование", "Значение"});
-        out.push_back(CmlRequisite{NodeText(name), NodeText(value)});
-    }
-    return out;
+    // Values keep inner spaces verbatim but are trimmed like every other field.
+    return ReadPairs<CmlRequisite>(requisites, "ЗначениеРеквизита", "Наименование", "Значение");
 }
 
 Result<OneCVariantRef> SplitId(ParsedRecord const& rec, pugi::xml_node id_node, std::string const& id) {

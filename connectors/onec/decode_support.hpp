@@ -214,6 +214,20 @@ std::string ChildOrAttrText(pugi::xml_node node, std::string_view name);
 /// Значение), verbatim order; none for an empty node.
 std::vector<CmlRequisite> ReadRequisites(pugi::xml_node requisites);
 
+/// The `item` children of `list`, each read as T{text of its `first` child, text of its `second`
+/// child}, in document order (requisites, characteristics, property values).
+template <class T>
+std::vector<T> ReadPairs(pugi::xml_node list, std::string_view item, std::string_view first, std::string_view second) {
+    std::vector<T> out;
+    out.reserve(ChildElementCount(list));
+    std::string_view const names[2] = {first, second};
+    for (auto element : Children(list, item)) {
+        auto const [a, b] = FirstChildren(element, names);
+        out.push_back(T{NodeText(a), NodeText(b)});
+    }
+    return out;
+}
+
 /// Ид split on the first '#'; ErrorAt(Ид) when the product part is empty.
 Result<OneCVariantRef> SplitId(ParsedRecord const& rec, pugi::xml_node id_node, std::string const& id);
 

@@ -78,24 +78,12 @@ Result<CmlProduct> DecodeProduct(RawRecord const& record, DecodeContext const& c
 }
 
 std::vector<CmlCharacteristic> ReadCharacteristics(pugi::xml_node characteristics) {
-    std::vector<CmlCharacteristic> out;
-    out.reserve(ChildElementCount(characteristics));
-    for (auto c : Children(characteristics, "ХарактеристикаТовара")) {
-        auto const [name, value] = FirstChildren(c, {"Наименование", "Значение"});
-        out.push_back(CmlCharacteristic{NodeText(name), NodeText(value)});
-    }
-    return out;
+    return ReadPairs<CmlCharacteristic>(characteristics, "ХарактеристикаТовара", "Наименование", "Значение");
 }
 
 std::vector<CmlPropertyValue> ReadPropertyValues(pugi::xml_node values) {
     // Most of a product's bytes (dozens of values per product in real catalogs).
-    std::vector<CmlPropertyValue> out;
-    out.reserve(ChildElementCount(values));
-    for (auto v : Children(values, "ЗначенияСвойства")) {
-        auto const [value_id, value] = FirstChildren(v, {"Ид", "Значение"});
-        out.push_back(CmlPropertyValue{NodeText(value_id), NodeText(value)});
-    }
-    return out;
+    return ReadPairs<CmlPropertyValue>(values, "ЗначенияСвойства", "Ид", "Значение");
 }
 
 }  // namespace b2b::onec
