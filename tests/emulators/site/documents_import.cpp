@@ -3,7 +3,7 @@
 // paid / shipped / cancelled from the requisites; the status letter ("Статуса заказа ИД") only when
 // the sale option "change statuses from 1C" (1C_CHANGE_STATUS_FROM_1C) is on. An applied document
 // marks the order "updated from 1C", so it is not exported back until it changes on the site.
-#include "tests/emulators/site/cp1251.hpp"
+#include "tests/emulators/common/cp1251.hpp"
 #include "tests/emulators/site/site.hpp"
 
 #include <pugixml.hpp>

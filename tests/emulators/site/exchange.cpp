@@ -1,7 +1,7 @@
 // `/bitrix/admin/1c_exchange.php?type=sale`: the Bitrix sale exchange as 1C sees it
 // (commerceml.md §1.2-§1.7, §2.2): checkauth with a cookie, the secure-exchange `sessid` ratchet,
 // init, query (windows-1251 orders, offered again until `success`), success, file, import.
-#include "tests/emulators/site/cp1251.hpp"
+#include "tests/emulators/common/cp1251.hpp"
 #include "tests/emulators/site/query_string.hpp"
 #include "tests/emulators/site/site.hpp"
 

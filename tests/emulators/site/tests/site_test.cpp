@@ -1,5 +1,5 @@
 // The site emulator in process, over real loopback HTTP (Boost.Beast client).
-#include "tests/emulators/site/cp1251.hpp"
+#include "tests/emulators/common/cp1251.hpp"
 #include "tests/emulators/site/server.hpp"
 #include "tests/emulators/site/site.hpp"
 

@@ -1,10 +1,10 @@
 // Self-contained on purpose: the emulator must not share the codec of the connector it tests.
-#include "tests/emulators/site/cp1251.hpp"
+#include "tests/emulators/common/cp1251.hpp"
 
 #include <array>
 #include <cstdint>
 
-namespace b2b::emu::site {
+namespace b2b::emu {
 namespace {
 
 // Code points of 0x80..0xBF; 0xC0..0xFF are the contiguous А..я block (U+0410..U+044F).
@@ -103,4 +103,4 @@ std::optional<std::string> Utf8ToCp1251(std::string_view utf8) {
     return out;
 }
 
-}  // namespace b2b::emu::site
+}  // namespace b2b::emu
