@@ -1,4 +1,5 @@
 // bitrix24_emulator: an honest loopback stand-in for a Bitrix24 portal. See README.md.
+#include "tests/emulators/common/port_file.hpp"
 #include "tests/emulators/bitrix24/clock.hpp"
 #include "tests/emulators/bitrix24/options.hpp"
 #include "tests/emulators/bitrix24/portal.hpp"
@@ -44,21 +45,6 @@ bool LoadSeed(std::string const& path, emu::PortalOptions& portal) {
     return true;
 }
 
-// Written via a temp file and rename, so a test polling for it never reads half a number.
-bool WritePortFile(std::string const& path, std::uint16_t port) {
-    auto tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        out << port << "\n";
-        if (!out) {
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    return !ec;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -81,7 +67,7 @@ int main(int argc, char** argv) {
         boost::asio::io_context io(1);
         emu::Server server(io, portal, options.bind, options.port);
         server.Start();
-        if (!options.port_file.empty() && !WritePortFile(options.port_file, server.port())) {
+        if (!options.port_file.empty() && !b2b::emu::WritePortFile(options.port_file, server.port())) {
             std::cerr << "bitrix24_emulator: cannot write port file " << options.port_file << "\n";
             return kExitConfig;
         }

@@ -1,4 +1,5 @@
 // b2b_site_emulator: a loopback stand-in for a Bitrix store's sale exchange. See README.md.
+#include "tests/emulators/common/port_file.hpp"
 #include "tests/emulators/site/server.hpp"
 #include "tests/emulators/site/site.hpp"
 
@@ -32,21 +33,6 @@ bool YesNo(std::string const& v) {
         return false;
     }
     throw std::invalid_argument(v);
-}
-
-// Via a temp file and rename, so a test polling for it never reads half a number.
-bool WritePortFile(std::string const& path, std::uint16_t port) {
-    auto tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        out << port << "\n";
-        if (!out) {
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    return !ec;
 }
 
 }  // namespace
@@ -91,7 +77,7 @@ int main(int argc, char** argv) {
         boost::asio::io_context io(1);
         emu::Server server(io, state, bind, port);
         server.Start();
-        if (!port_file.empty() && !WritePortFile(port_file, server.port())) {
+        if (!port_file.empty() && !b2b::emu::WritePortFile(port_file, server.port())) {
             std::cerr << "b2b_site_emulator: cannot write port file " << port_file << "\n";
             return kExitConfig;
         }
