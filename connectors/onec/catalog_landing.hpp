@@ -80,9 +80,9 @@ struct LandingStats {
 
 /// Lands what 1C sends (commerceml.md §6) into the store, idempotently: a CmlVisitor that buffers
 /// decoded records in batches of LandingOptions::batch_size and hands them to its own writer
-/// thread, which writes them through store::CatalogRepository (one transaction takes the batches
-/// waiting, see LandingOptions), so parsing and SQLite run at the same time on two cores. One object
-/// per imported file.
+/// thread, which writes them through store::CatalogRepository (one transaction stays open across
+/// batches, see LandingOptions), so parsing and SQLite run at the same time. One object per import
+/// slice of a file.
 ///
 /// Rules: rows are keyed strictly by 1C Ид; deletion marks deactivate, never delete; price types are
 /// matched by Ид wherever (and in whichever earlier package) they were declared; a price of an
